@@ -1,0 +1,11 @@
+{% macro cx_is_json_object(expression) -%}
+    {{ return(adapter.dispatch('cx_is_json_object', 'cx_outcomes')(expression)) }}
+{%- endmacro %}
+
+{% macro default__cx_is_json_object(expression) -%}
+    (json_valid({{ expression }}) and json_type({{ expression }}) = 'OBJECT')
+{%- endmacro %}
+
+{% macro duckdb__cx_is_json_object(expression) -%}
+    coalesce(json_valid({{ expression }}) and json_type({{ expression }}) = 'OBJECT', false)
+{%- endmacro %}

@@ -1,0 +1,23 @@
+{% macro cx_raw_column_types(raw_relation, table_name, expected_columns) -%}
+    {#- Column name → type of a raw table as DuckDB reads its files (union by name), at run time.
+        Stops the build with a message naming the table, the column and where it looked when a column of the
+        SPEC §2 contract is missing from every file. Returns {} at parse time and inside unit tests (whose
+        fixtures are plain CTEs; every column is then treated as delivered text). -#}
+    {%- set rendered = raw_relation | string -%}
+    {%- if not execute or '__dbt__cte__' in rendered -%}
+        {{ return({}) }}
+    {%- endif -%}
+    {%- set described = run_query('describe select * from ' ~ rendered) -%}
+    {%- set types = {} -%}
+    {%- for row in described.rows -%}
+        {%- do types.update({row[0] | lower: row[1] | upper}) -%}
+    {%- endfor -%}
+    {%- for column in expected_columns -%}
+        {%- if column | lower not in types -%}
+            {{ exceptions.raise_compiler_error(
+                "raw table '" ~ table_name ~ "' is missing required column '" ~ column ~ "' (looked in "
+                ~ rendered ~ "). Fix the export, or add the column to the files; see SPEC §2.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(types) }}
+{%- endmacro %}

@@ -1,0 +1,196 @@
+{% macro cx_stage_source(source_name, table_name, orphan_parent=none) -%}
+    {#- Validated base relation of one raw table (SPEC §2, §6). Every raw row comes out exactly once with:
+        the contract's columns cast, trimmed, enums lower-cased, timestamps converted to naive UTC;
+        _quarantine_reason (the first SPEC §6 check it fails, null when valid); _status (accepted /
+        superseded / quarantined: the latest valid _loaded_at per primary key wins, ties broken by the file
+        read last in sorted path order and the row's position in it); _record_key, _load_date, _source_file,
+        _file_row_number; and _raw_row (the row as delivered, as JSON) for quarantined rows only.
+        orphan_parent: relation of accepted parents for the `orphan_column` check (events → contacts). -#}
+    {%- set raw_relation = source(source_name, table_name) -%}
+    {%- set currency_relation = ref('currency_rates') -%}
+    {%- if not execute -%}
+        select * from {{ raw_relation }}
+    {%- else -%}
+    {%- set contract = cx_source_contract(source_name, table_name) -%}
+    {%- set meta = contract.meta -%}
+    {%- set columns = contract.columns -%}
+    {%- set pk = meta.primary_key -%}
+    {%- set raw_types = cx_raw_column_types(raw_relation, table_name, columns | map(attribute='name') | list) -%}
+    {%- set raw_names = (raw_types.keys() | list) if raw_types else (columns | map(attribute='name') | list) -%}
+    {%- set timestamp_columns = columns | selectattr('cx_type', 'equalto', 'timestamp') | map(attribute='name') | list -%}
+    {%- set event_timestamps = timestamp_columns | reject('equalto', '_loaded_at') | list -%}
+    {%- set reasons = [] -%}
+
+    {#- missing_key: a null or empty (after trim) primary key column, whatever its type -#}
+    {%- set checks = [] -%}
+    {%- for k in pk -%}
+        {%- do checks.append("coalesce(trim(cast(" ~ adapter.quote(k) ~ " as varchar)), '') = ''") -%}
+    {%- endfor -%}
+    {%- do reasons.append(('missing_key', checks)) -%}
+
+    {#- missing_value: a null in a required column (a number or boolean that does not cast counts as null) -#}
+    {%- set checks = [] -%}
+    {%- for c in columns if c.required -%}
+        {%- if c.cx_type in ('double', 'decimal', 'boolean') -%}
+            {%- do checks.append("t__" ~ c.name ~ " is null") -%}
+        {%- else -%}
+            {%- do checks.append(adapter.quote(c.name) ~ " is null") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do reasons.append(('missing_value', checks)) -%}
+
+    {#- invalid_timestamp: delivered (as text) but empty or unparseable -#}
+    {%- set checks = [] -%}
+    {%- for name in timestamp_columns -%}
+        {%- do checks.append("(" ~ adapter.quote(name) ~ " is not null and t__" ~ name ~ " is null)") -%}
+    {%- endfor -%}
+    {%- do reasons.append(('invalid_timestamp', checks)) -%}
+
+    {#- unknown_enum: outside the contract's list after trim + lower case; a currency missing from the seed -#}
+    {%- set checks = [] -%}
+    {%- for c in columns -%}
+        {%- if c.cx_type == 'enum' -%}
+            {%- do checks.append("(t__" ~ c.name ~ " is not null and t__" ~ c.name ~ " not in ('"
+                ~ (c.accepted_values | join("', '")) ~ "'))") -%}
+        {%- elif c.cx_type == 'currency' -%}
+            {%- do checks.append("(t__" ~ c.name ~ " is not null and t__" ~ c.name
+                ~ " not in (select lower(trim(currency)) from " ~ currency_relation ~ "))") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do reasons.append(('unknown_enum', checks)) -%}
+
+    {#- time_order: ends before it starts -#}
+    {%- set checks = [] -%}
+    {%- if meta.get('time_order') -%}
+        {%- do checks.append("t__" ~ meta.time_order[1] ~ " < t__" ~ meta.time_order[0]) -%}
+    {%- endif -%}
+    {%- do reasons.append(('time_order', checks)) -%}
+
+    {#- after_load: a timestamp later than the row's own _loaded_at + 1 day -#}
+    {%- set checks = [] -%}
+    {%- if meta.get('after_load_check') -%}
+        {%- for name in event_timestamps -%}
+            {%- do checks.append("t__" ~ name ~ " > " ~ dbt.dateadd('day', 1, 't___loaded_at')) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do reasons.append(('after_load', checks)) -%}
+
+    {#- score_out_of_range: score outside [scale_min, scale_max], or an empty scale -#}
+    {%- set checks = [] -%}
+    {%- if meta.get('score_check') -%}
+        {%- do checks.append("t__scale_min >= t__scale_max") -%}
+        {%- do checks.append("t__score < t__scale_min") -%}
+        {%- do checks.append("t__score > t__scale_max") -%}
+    {%- endif -%}
+    {%- do reasons.append(('score_out_of_range', checks)) -%}
+
+    {#- malformed_json: attributes that do not parse as a JSON object -#}
+    {%- set checks = [] -%}
+    {%- for c in columns if c.cx_type == 'json' -%}
+        {%- do checks.append("(t__" ~ c.name ~ " is not null and not " ~ cx_is_json_object("t__" ~ c.name) ~ ")") -%}
+    {%- endfor -%}
+    {%- do reasons.append(('malformed_json', checks)) -%}
+
+    {#- negative_amount -#}
+    {%- set checks = [] -%}
+    {%- for c in columns if c.non_negative -%}
+        {%- do checks.append("t__" ~ c.name ~ " < 0") -%}
+    {%- endfor -%}
+    {%- do reasons.append(('negative_amount', checks)) -%}
+
+    {#- orphan: a child whose parent is not an accepted row -#}
+    {%- set checks = [] -%}
+    {%- if meta.get('orphan_column') and orphan_parent is not none -%}
+        {%- do checks.append("t__" ~ meta.orphan_column ~ " not in (select " ~ meta.orphan_column
+            ~ " from " ~ orphan_parent ~ ")") -%}
+    {%- endif -%}
+    {%- do reasons.append(('orphan', checks)) -%}
+
+with
+
+raw_rows as (
+    select * from {{ raw_relation }}
+),
+
+typed as (
+    select
+        raw_rows.*,
+        {%- for c in columns %}
+        {%- set q = adapter.quote(c.name) %}
+        {%- if c.cx_type == 'timestamp' %}
+        {{ cx_parse_timestamp(q, raw_types.get(c.name | lower)) }} as t__{{ c.name }},
+        {%- elif c.cx_type in ('enum', 'currency') %}
+        lower(trim(cast({{ q }} as varchar))) as t__{{ c.name }},
+        {%- elif c.cx_type == 'intent' %}
+        nullif(lower(trim(cast({{ q }} as varchar))), '') as t__{{ c.name }},
+        {%- elif c.cx_type == 'double' %}
+        {{ cx_safe_cast(q, 'double') }} as t__{{ c.name }},
+        {%- elif c.cx_type == 'decimal' %}
+        {{ cx_safe_cast(q, 'decimal(12, 2)') }} as t__{{ c.name }},
+        {%- elif c.cx_type == 'boolean' %}
+        {{ cx_safe_cast(q, dbt.type_boolean()) }} as t__{{ c.name }},
+        {%- elif c.cx_type == 'json' %}
+        cast({{ q }} as varchar) as t__{{ c.name }},
+        {%- else %}
+        trim(cast({{ q }} as varchar)) as t__{{ c.name }},
+        {%- endif %}
+        {%- endfor %}
+        {%- if 'load_date' in raw_types %}
+        coalesce(cast(load_date as date), cast({{ cx_parse_timestamp('_loaded_at', raw_types.get('_loaded_at')) }} as date))
+            as t___load_date
+        {%- else %}
+        cast({{ cx_parse_timestamp('_loaded_at', raw_types.get('_loaded_at')) }} as date) as t___load_date
+        {%- endif %}
+    from raw_rows
+),
+
+checked as (
+    select
+        *,
+        case
+            {%- for reason, reason_checks in reasons if reason_checks %}
+            when {{ reason_checks | join('\n                or ') }}
+                then '{{ reason }}'
+            {%- endfor %}
+        end as t___quarantine_reason
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by
+                {%- for k in pk %} t__{{ k }},{% endfor %}
+                (t___quarantine_reason is null)
+            order by t___loaded_at desc, filename desc, file_row_number desc
+        ) as t___delivery_rank
+    from checked
+),
+
+final as (
+    select
+        {%- for c in columns %}
+        t__{{ c.name }} as {{ adapter.quote(c.name) }},
+        {%- endfor %}
+        t___load_date as _load_date,
+        concat_ws('|', {% for k in pk %}coalesce(trim(cast({{ adapter.quote(k) }} as varchar)), ''){{ ', ' if not loop.last }}{% endfor %})
+            as _record_key,
+        filename as _source_file,
+        file_row_number as _file_row_number,
+        case
+            when t___quarantine_reason is not null then 'quarantined'
+            when t___delivery_rank = 1 then 'accepted'
+            else 'superseded'
+        end as _status,
+        t___quarantine_reason as _quarantine_reason,
+        case
+            when t___quarantine_reason is not null
+                then {{ cx_row_to_json(raw_names) }}
+        end as _raw_row
+    from ranked
+)
+
+select * from final
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,1 @@
+{{ cx_stage_source('platform', 'contact_events', orphan_parent=ref('stg_platform__contacts')) }}

@@ -1,0 +1,1 @@
+{{ cx_stage_source('platform', 'survey_responses') }}
