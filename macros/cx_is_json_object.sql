@@ -7,5 +7,5 @@
 {%- endmacro %}
 
 {% macro duckdb__cx_is_json_object(expression) -%}
-    coalesce(json_valid({{ expression }}) and json_type({{ expression }}) = 'OBJECT', false)
+    case when json_valid({{ expression }}) then json_type({{ expression }}) = 'OBJECT' else false end
 {%- endmacro %}

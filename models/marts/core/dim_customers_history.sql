@@ -1,0 +1,29 @@
+with
+
+customers as (
+    select * from {{ ref('stg_crm__customers') }}
+),
+
+versions as (
+    select
+        customers.*,
+        lead(updated_at) over (partition by customer_id order by updated_at) as next_updated_at
+    from customers
+),
+
+final as (
+    -- SCD2: each CRM version is valid from its updated_at until the next version's (null while current)
+    select
+        {{ dbt.hash(dbt.concat(["customer_id", "'|'", "cast(updated_at as varchar)"])) }} as customer_version_key,
+        {{ cx_customer_key('customer_id') }} as customer_key,
+        segment,
+        region,
+        preferred_channel,
+        created_at,
+        updated_at as valid_from,
+        next_updated_at as valid_to,
+        next_updated_at is null as is_current
+    from versions
+)
+
+select * from final

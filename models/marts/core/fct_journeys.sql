@@ -1,0 +1,73 @@
+with
+
+journeys as (
+    select * from {{ ref('int_journeys_aggregated') }}
+),
+
+survey_responses as (
+    select * from {{ ref('int_survey_responses_linked') }}
+),
+
+journey_scores as (
+    select
+        journey_id,
+        max(case when survey_type = 'ces' then score_rescaled end) as ces_score,
+        max(case when survey_type = 'csat' then score_rescaled end) as csat_score,
+        max(case when survey_type = 'nps' then score_rescaled end) as nps_score
+    from survey_responses
+    where is_journey_score
+    group by journey_id
+),
+
+final as (
+    select
+        journeys.journey_id,
+        {{ cx_customer_key('journeys.customer_id') }} as customer_key,
+        journeys.is_identified,
+        journeys.intent,
+        journeys.intent_group,
+        journeys.is_retention_risk,
+        journeys.started_at,
+        journeys.ended_at,
+        journeys.journey_date,
+        journeys.journey_month,
+        journeys.first_attempt_id,
+        journeys.last_attempt_id,
+        journeys.channel,
+        journeys.ai_interaction_type,
+        journeys.ai_path,
+        journeys.any_ai_involved,
+        journeys.attempts,
+        journeys.channels_used,
+        journeys.channel_switches,
+        journeys.is_matured,
+        journeys.is_pending,
+        journeys.is_fcr,
+        journeys.is_one_touch,
+        journeys.is_resolved,
+        journeys.is_repeat,
+        journeys.is_channel_hopping,
+        journeys.first_attempt_disposition,
+        journeys.last_attempt_disposition,
+        journeys.first_attempt_transfers,
+        journeys.first_attempt_handled_contacts,
+        journeys.first_attempt_handle_seconds,
+        journeys.extra_attempts,
+        journeys.transfers,
+        journeys.ivr_steps,
+        journeys.queue_wait_minutes,
+        journeys.hold_minutes,
+        journeys.failed_auths,
+        journeys.effort_index,
+        journeys.is_high_effort,
+        journeys.effort_band,
+        journeys.effort_band_order,
+        journey_scores.ces_score,
+        journey_scores.csat_score,
+        journey_scores.nps_score
+    from journeys
+    left join journey_scores
+        on journeys.journey_id = journey_scores.journey_id
+)
+
+select * from final
