@@ -1,0 +1,1 @@
+"""Simulation of a contact centre and its CRM, used by ``scripts.generate_data``."""

@@ -1,0 +1,232 @@
+"""Constants of the simulated contact centre: enums, behavioural rates and wart proportions.
+
+Every number that shapes the data lives here, so the module docstring of
+``scripts.generate_data`` and the tests can refer to one place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SECONDS_PER_DAY = 86_400
+MAX_ATTEMPTS = 6  # attempts per issue (journey as simulated)
+MAX_LEGS = 4  # contacts per transfer chain
+
+# --- SPEC §2 enums -------------------------------------------------------------------------
+CHANNELS = ("voice", "chat", "email", "messaging", "web")
+VOICE, CHAT, EMAIL, MESSAGING, WEB = range(5)
+INITIATION_METHODS = ("inbound", "outbound", "transfer", "callback", "api")
+INBOUND, OUTBOUND, TRANSFER, CALLBACK, API = range(5)
+DISPOSITIONS = ("resolved", "unresolved", "escalated", "abandoned", "transferred")
+RESOLVED, UNRESOLVED, ESCALATED, ABANDONED, TRANSFERRED = range(5)
+EVENT_TYPES = (
+    "ivr_menu",
+    "queue_enter",
+    "queue_exit",
+    "agent_connect",
+    "hold_start",
+    "hold_end",
+    "transfer",
+    "bot_start",
+    "bot_turn",
+    "bot_handoff",
+    "bot_end",
+    "ai_suggestion",
+    "ai_summary",
+    "auth_attempt",
+    "sensitive_action",
+    "disconnect",
+)
+EV = {name: i for i, name in enumerate(EVENT_TYPES)}
+# Tie-break order for events with the same timestamp (lower first).
+EVENT_ORDER = np.array([1, 2, 3, 4, 6, 7, 9, 1, 2, 3, 4, 5, 8, 1, 6, 10], dtype=np.int8)
+SEGMENTS = ("consumer", "smb", "enterprise")
+SURVEY_TYPES = ("csat", "ces", "nps")
+CSAT, CES, NPS = range(3)
+ORDER_STATUSES = ("completed", "refunded", "cancelled")
+CURRENCIES = ("USD", "EUR", "GBP", "CAD")  # JPY is in the seed but never generated
+
+# --- intents (the `intents` seed) plus a few free-text ones the warehouse maps to `other` ---
+INTENTS = (
+    "billing_question",
+    "billing_dispute",
+    "cancellation",
+    "complaint",
+    "technical_issue",
+    "outage_report",
+    "password_reset",
+    "account_update",
+    "order_status",
+    "product_question",
+    "refund_request",
+    "plan_change",
+    "warranty_claim",  # not in the seed
+    "delivery_damage",  # not in the seed
+    "loyalty_points",  # not in the seed
+)
+N_KNOWN_INTENTS = 12
+I = {name: i for i, name in enumerate(INTENTS)}
+# share of issues per intent (sums to 1; the last three ≈ 2 % are unknown to the seed)
+INTENT_MIX = np.array(
+    [0.14, 0.05, 0.05, 0.04, 0.15, 0.03, 0.12, 0.08, 0.12, 0.09, 0.05, 0.06, 0.008, 0.006, 0.006]
+)
+INTENT_MIX = INTENT_MIX / INTENT_MIX.sum()
+# bot success (containment that the customer accepts) by intent
+BOT_SUCCESS = np.array(
+    [0.50, 0.08, 0.10, 0.08, 0.28, 0.55, 0.85, 0.60, 0.80, 0.50, 0.25, 0.35, 0.20, 0.15, 0.45]
+)
+# agent resolution probability by intent (before AI uplift and later-attempt bonus)
+AGENT_RESOLVE = np.array(
+    [0.80, 0.55, 0.62, 0.55, 0.62, 0.60, 0.90, 0.85, 0.88, 0.80, 0.70, 0.80, 0.65, 0.60, 0.80]
+)
+# handle-time multiplier by intent
+HANDLE_MULT = np.array(
+    [0.9, 1.3, 1.1, 1.2, 1.3, 0.8, 0.6, 0.8, 0.7, 0.9, 1.0, 1.0, 1.1, 1.0, 0.8]
+)
+# how keen the customer is to come back after an unsolved attempt
+COME_BACK = np.array(
+    [0.65, 0.85, 0.55, 0.75, 0.80, 0.60, 0.85, 0.70, 0.70, 0.55, 0.80, 0.65, 0.75, 0.75, 0.5]
+)
+RETENTION_RISK = np.zeros(len(INTENTS), dtype=bool)
+RETENTION_RISK[[I["cancellation"], I["billing_dispute"], I["complaint"]]] = True
+# first-channel affinity by intent over CHANNELS (voice, chat, email, messaging, web)
+CHANNEL_AFFINITY = np.array(
+    [
+        [0.45, 0.20, 0.15, 0.10, 0.10],  # billing_question
+        [0.55, 0.12, 0.20, 0.08, 0.05],  # billing_dispute
+        [0.60, 0.15, 0.10, 0.08, 0.07],  # cancellation
+        [0.45, 0.15, 0.25, 0.10, 0.05],  # complaint
+        [0.45, 0.25, 0.08, 0.10, 0.12],  # technical_issue
+        [0.55, 0.15, 0.03, 0.12, 0.15],  # outage_report
+        [0.25, 0.25, 0.05, 0.10, 0.35],  # password_reset
+        [0.30, 0.25, 0.15, 0.10, 0.20],  # account_update
+        [0.20, 0.30, 0.10, 0.20, 0.20],  # order_status
+        [0.30, 0.30, 0.15, 0.10, 0.15],  # product_question
+        [0.40, 0.20, 0.20, 0.10, 0.10],  # refund_request
+        [0.40, 0.25, 0.10, 0.10, 0.15],  # plan_change
+        [0.40, 0.20, 0.25, 0.10, 0.05],  # warranty_claim
+        [0.35, 0.25, 0.25, 0.10, 0.05],  # delivery_damage
+        [0.20, 0.30, 0.10, 0.20, 0.20],  # loyalty_points
+    ]
+)
+PREFERRED_STICKINESS = 0.65  # first attempt on the preferred channel when there is one
+SWITCH_CHANNEL_ON_RETURN = 0.5
+# queue group per intent (queues are '<voice|digital>_<group>'; teams are the groups)
+TEAMS = ("general", "billing", "tech_support", "retention", "orders", "customer_care")
+INTENT_TEAM = np.array([1, 1, 3, 5, 2, 2, 2, 0, 4, 0, 1, 3, 5, 4, 0])
+TEAM_SHARE = np.array([0.25, 0.20, 0.22, 0.10, 0.13, 0.10])
+SITES = ("austin", "manila", "dublin", "toronto", "krakow")
+QUEUES = tuple(f"{kind}_{team}" for kind in ("voice", "digital") for team in TEAMS)
+
+# --- channel mechanics (index by CHANNELS) ----------------------------------------------------
+P_IDENTIFIED = np.array([0.93, 0.95, 0.97, 0.97, 0.96])
+P_BOT = np.array([0.45, 0.85, 0.0, 0.80, 0.92])  # a bot answers first (voice: IVR voice bot)
+BASE_WAIT_S = np.array([55.0, 40.0, 4 * 3600.0, 300.0, 45.0])  # mean queue wait at average load
+PATIENCE_S = np.array([900.0, 1000.0, 1e9, 4 * 3600.0, 900.0])  # mean patience before abandoning
+HANDLE_MEDIAN_S = np.array([380.0, 470.0, 300.0, 420.0, 420.0])
+P_TRANSFER = np.array([0.13, 0.08, 0.03, 0.05, 0.06])
+P_HOLD = np.array([0.25, 0.10, 0.0, 0.05, 0.08])
+P_IVR_DROP = 0.02
+P_CONSULT = 0.12  # share of transfers with an overlapping consult leg
+P_UNMATCHED_HOLD = 0.04
+P_INTENT_CAPTURED = 0.94
+P_ID_LATER_LEG = 0.5
+BOT_IDS = ("voicebot_v2", "chatbot_v3", "mailbot_v1", "msgbot_v1", "webassist_v1")
+P_BOT_HANDOFF = 0.80  # of the bot sessions that do not succeed; the rest fail or drop evenly
+P_BOT_FALSE_SUCCESS = 0.20  # bot says success, the customer's problem is not solved
+P_AGENT_FALSE_RESOLVED = 0.08
+P_ESCALATE = 0.06
+P_OUTBOUND_FOLLOWUP = 0.7  # escalations get an outbound follow-up attempt
+P_CALLBACK_AFTER_ABANDON = 0.3  # voice abandons that come back as a callback within hours
+P_QUICK_RETRY_AFTER_ABANDON = 0.5  # abandons retried within minutes-hours (else 1-10 days)
+
+# AI assistance for agents: adoption ramps linearly from AI_START to AI_END over AI_RAMP_DAYS of
+# simulated time (a function of the day since --start-date, never of --days).
+AI_START, AI_END, AI_RAMP_DAYS = 0.10, 0.60, 180.0
+AI_RESOLVE_UPLIFT = 0.08
+AI_HANDLE_FACTOR = 0.85
+AI_FALSE_RESOLVED = 0.05
+
+# intraday (UTC hour) and weekday load profile
+HOURLY = np.array(
+    [0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 1.0, 1.4, 1.7, 1.8, 1.7]
+    + [1.5, 1.6, 1.7, 1.6, 1.4, 1.2, 1.0, 0.9, 0.8, 0.6, 0.45, 0.3]
+)
+HOURLY_P = HOURLY / HOURLY.sum()
+HOURLY_LOAD = HOURLY / np.average(HOURLY, weights=HOURLY_P)  # wait multiplier, mean 1 over calls
+WEEKEND_FACTOR = 0.55
+
+# --- customers, subscriptions, orders --------------------------------------------------------
+SEGMENT_SHARE = np.array([0.82, 0.14, 0.04])
+REGIONS = ("us_east", "us_west", "canada", "uk", "eu_central", "apac")
+REGION_SHARE = np.array([0.36, 0.30, 0.08, 0.10, 0.11, 0.05])
+REGION_CURRENCY = np.array([0, 0, 3, 2, 1, 0])  # index into CURRENCIES
+CURRENCY_PRICE_FACTOR = np.array([1.0, 0.95, 0.80, 1.35])
+REGION_PHONE_PREFIX = ("+1-555", "+1-555", "+1-555", "+44-20", "+49-30", "+61-2")
+PREFERRED_SHARE = np.array([0.38, 0.20, 0.10, 0.10, 0.07, 0.15])  # 5 channels + null
+SHARE_NEW_CUSTOMERS = 0.15  # created during the first 365 simulated days
+SHARE_PRE_HISTORY = 0.20  # existing customers with an older CRM version in the first load
+ISSUE_RATE = np.array([0.013, 0.020, 0.030])  # issues per customer-day by segment
+INACTIVE_ISSUE_FACTOR = 0.2
+P_OUTAGE_DAY = 0.04
+PLANS = (
+    ("basic", 0, 19.99),
+    ("plus", 0, 39.99),
+    ("premium", 0, 69.99),
+    ("team", 1, 149.0),
+    ("business", 1, 299.0),
+    ("enterprise", 2, 1499.0),
+    ("enterprise_plus", 2, 2999.0),
+)
+PLAN_SEGMENT = np.array([p[1] for p in PLANS])
+PLAN_PRICE = np.array([p[2] for p in PLANS])
+PLAN_WEIGHT = np.array([0.5, 0.35, 0.15, 0.6, 0.4, 0.7, 0.3])
+P_SECOND_SUB = np.array([0.20, 0.35, 0.50])
+CANCEL_HAZARD = np.array([0.0006, 0.0004, 0.0002])  # per subscription-day, baseline
+CANCEL_REASONS = ("price", "service", "moved", "competitor", "no_longer_needed", "unresolved_issue")
+P_WINBACK_PER_DAY = 0.0008
+P_CANCEL_AFTER_CANCELLATION_CALL = (0.15, 0.65)  # (resolved, unresolved)
+P_SAVE_OFFER = 0.6  # resolved cancellation calls handled by an agent that get a discount
+P_CANCEL_RISK_INTENT_UNRESOLVED = 0.15  # billing_dispute / complaint left unresolved
+RISK_DAYS = 90
+ORDER_RATE = np.array([1 / 60, 1 / 25, 1 / 12])  # orders per customer-day at satisfaction 0.7
+ORDER_MEDIAN = np.array([60.0, 400.0, 2500.0])
+ORDER_STATUS_P = np.array([0.95, 0.03, 0.02])
+
+# --- surveys ------------------------------------------------------------------------------------
+P_SURVEY = 0.15  # of eligible contacts (final leg, a bot or an agent took part)
+SURVEY_TYPE_P = np.array([0.60, 0.25, 0.15])
+P_SURVEY_EMAIL_LINK = 0.25  # answered via e-mail link: contact_id null, customer_id set
+
+# --- voice security -----------------------------------------------------------------------------
+FRAUD_RATE = 1.0e-4  # fraudulent calls per active customer-day (≈1 % of voice calls)
+P_DEEPFAKE = 0.55
+P_NOISY_LINE = 0.005  # genuine callers whose line pushes the synthetic score up
+AUTH_METHODS = ("voice_biometric", "kba", "otp")
+AUTH_RESULTS = ("pass", "fail", "step_up")
+SENSITIVE_ACTIONS = (
+    "change_address",
+    "change_email",
+    "add_payee",
+    "wire_transfer",
+    "reset_password",
+)
+FRAUD_TYPES = ("account_takeover", "synthetic_voice", "social_engineering", "card_not_present")
+UNRELATED_FRAUD_RATE = 1.5e-5  # card fraud reported by customers, not tied to a contact
+
+# --- load lag and warts (always on) -----------------------------------------------------------
+LOAD_LAG_MEDIAN_S = 900.0
+P_LATE = 0.01  # rows that land 1-3 days late
+P_DUPLICATE = 0.007  # re-delivered with a later _loaded_at
+P_DUPLICATE_CHANGED = 0.4  # of those, with a changed non-key value
+P_ENUM_STYLE = 0.02  # enum values in upper / title case or padded with spaces
+P_INTENT_STYLE = 0.03
+TEXT_TS_FILES = {"survey_responses": 0.25, "orders": 0.10, "contacts": 0.05}
+TZ_TS_FILES = {"orders": 0.15, "fraud_cases": 0.30}
+EXTRA_COLUMN_FILES = {"contacts": 0.10, "contact_events": 0.05, "customers": 0.20}
+P_TEXT_TS_OFFSET = 0.5  # text timestamps with '+02:00' rather than 'Z'
+
+
+def ai_adoption(day: np.ndarray | float) -> np.ndarray | float:
+    """Share of agent contacts with AI assistance on simulated day ``day`` (0 = start date)."""
+    return AI_START + (AI_END - AI_START) * np.minimum(np.asarray(day) / AI_RAMP_DAYS, 1.0)
