@@ -63,7 +63,7 @@ lint-py: $(STAMP)
 	$(BIN)/ruff format --check scripts tests
 
 lint-sql: $(STAMP)
-	CX_DBT_TARGET=lint $(BIN)/sqlfluff lint models macros analyses tests/data_tests
+	CX_DBT_TARGET=lint $(BIN)/sqlfluff lint models analyses tests/data_tests
 
 test-build: $(STAMP) ## dbt build + tests on a small generated dataset with bad rows
 	rm -rf $(TEST_DIR) && mkdir -p $(dir $(TEST_WAREHOUSE))

@@ -12,8 +12,8 @@ resolved as (
         {{ cx_as_of_literal() }} as as_of,
         true as is_explicit
         {%- else %}
-        max(disconnected_at) as as_of,
-        false as is_explicit
+            max(disconnected_at) as as_of,
+            false as is_explicit
         {%- endif %}
     from contacts
 )

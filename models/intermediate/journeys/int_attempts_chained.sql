@@ -13,13 +13,16 @@ contacts_in_chain_order as (
         contacts.*,
         -- the final disposition comes from the contact with the latest disconnected_at (ties: larger contact_id)
         row_number() over (
-            partition by initial_contact_id
-            order by disconnected_at desc, contact_id desc
+            partition by contacts.initial_contact_id
+            order by contacts.disconnected_at desc, contacts.contact_id desc
         ) as last_disconnect_rank,
         -- the head is the contact whose id is the initial_contact_id; if missing, the first in chain order
         row_number() over (
-            partition by initial_contact_id
-            order by case when contact_id = initial_contact_id then 0 else 1 end, initiated_at, contact_id
+            partition by contacts.initial_contact_id
+            order by
+                case when contacts.contact_id = contacts.initial_contact_id then 0 else 1 end,
+                contacts.initiated_at,
+                contacts.contact_id
         ) as head_rank
     from contacts
 ),
@@ -85,11 +88,13 @@ typed as (
         end as ai_interaction_type
     from chains
     left join first_customer
-        on chains.attempt_id = first_customer.initial_contact_id
-        and first_customer.position = 1
+        on
+            chains.attempt_id = first_customer.initial_contact_id
+            and first_customer.position = 1
     left join first_intent
-        on chains.attempt_id = first_intent.initial_contact_id
-        and first_intent.position = 1
+        on
+            chains.attempt_id = first_intent.initial_contact_id
+            and first_intent.position = 1
 ),
 
 final as (

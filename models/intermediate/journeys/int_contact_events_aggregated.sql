@@ -12,9 +12,9 @@ events_with_next_hold_end as (
     select
         events.*,
         -- SPEC §4.5: each hold_start runs to the next hold_end of the same contact
-        min(case when event_type = 'hold_end' then event_at end) over (
-            partition by contact_id
-            order by event_at, event_id
+        min(case when events.event_type = 'hold_end' then events.event_at end) over (
+            partition by events.contact_id
+            order by events.event_at, events.event_id
             rows between 1 following and unbounded following
         ) as next_hold_end_at
     from events

@@ -31,7 +31,7 @@ most_used_channels as (
     select
         customer_id,
         channel,
-        row_number() over (partition by customer_id order by attempts desc, channel) as channel_rank
+        row_number() over (partition by customer_id order by attempts desc, channel asc) as channel_rank
     from channel_counts
 ),
 
@@ -54,11 +54,13 @@ final as (
         end as preferred_channel_source
     from all_customers
     left join latest_versions
-        on all_customers.customer_id = latest_versions.customer_id
-        and latest_versions.version_rank = 1
+        on
+            all_customers.customer_id = latest_versions.customer_id
+            and latest_versions.version_rank = 1
     left join most_used_channels
-        on all_customers.customer_id = most_used_channels.customer_id
-        and most_used_channels.channel_rank = 1
+        on
+            all_customers.customer_id = most_used_channels.customer_id
+            and most_used_channels.channel_rank = 1
 )
 
 select * from final

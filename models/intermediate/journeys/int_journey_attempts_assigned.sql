@@ -27,8 +27,10 @@ journey_starts_flagged as (
         identified_ordered.*,
         -- an exact elapsed interval, boundary inclusive: joins when started_at <= latest end + window
         case
-            when latest_earlier_ended_at is null then 1
-            when started_at <= {{ dbt.dateadd('day', window_days, 'latest_earlier_ended_at') }} then 0
+            when identified_ordered.latest_earlier_ended_at is null then 1
+            when
+                identified_ordered.started_at <= {{ dbt.dateadd('day', window_days, 'latest_earlier_ended_at') }}
+                then 0
             else 1
         end as is_journey_start
     from identified_ordered
@@ -37,9 +39,9 @@ journey_starts_flagged as (
 journeys_numbered as (
     select
         journey_starts_flagged.*,
-        sum(is_journey_start) over (
-            partition by customer_id, intent
-            order by started_at, attempt_id
+        sum(journey_starts_flagged.is_journey_start) over (
+            partition by journey_starts_flagged.customer_id, journey_starts_flagged.intent
+            order by journey_starts_flagged.started_at, journey_starts_flagged.attempt_id
             rows between unbounded preceding and current row
         ) as journey_number
     from journey_starts_flagged

@@ -75,7 +75,12 @@ rolled_up as (
         max(case when attempt_number = 1 then handled_contacts end) as first_attempt_handled_contacts,
         max(case when attempt_number = 1 then handle_seconds end) as first_attempt_handle_seconds,
         max(case when attempt_number = attempt_count then final_disposition end) as last_attempt_disposition,
-        bool_or(ai_interaction_type in ('{{ ai_types | join("', '") }}')) as any_ai_involved,
+        bool_or(
+            ai_interaction_type in (
+                '{{ ai_types | join("', '") }}'
+            )
+        )
+            as any_ai_involved,
         cast(sum(transfers) as {{ dbt.type_bigint() }}) as transfers,
         cast(sum(ivr_steps) as {{ dbt.type_bigint() }}) as ivr_steps,
         sum(queue_wait_seconds) / 60.0 as queue_wait_minutes,
@@ -88,10 +93,12 @@ rolled_up as (
 weights_pivoted as (
     select
         {%- for component in cx_effort_components() %}
-        coalesce(max(case when component = '{{ component }}' then weight end), 0) as {{ component }}_weight,
-        coalesce(max(case when component = '{{ component }}' then free_allowance end), 0)
-            as {{ component }}_free_allowance{{ ',' if not loop.last }}
+            coalesce(max(case when component = '{{ component }}' then weight end), 0)
+                as {{ component }}_weight,
+            coalesce(max(case when component = '{{ component }}' then free_allowance end), 0)
+                as {{ component }}_free_allowance,
         {%- endfor %}
+        count(*) as components
     from effort_weights
 ),
 
@@ -115,11 +122,12 @@ flagged as (
 effort_scored as (
     select
         flagged.*,
+        0
         {%- for component in cx_effort_components() %}
-        weights_pivoted.{{ component }}_weight
+            + weights_pivoted.{{ component }}_weight
             * greatest(0, flagged.{{ component }} - weights_pivoted.{{ component }}_free_allowance)
-        {{- ' +' if not loop.last else ' as effort_index' }}
         {%- endfor %}
+            as effort_index
     from flagged
     cross join weights_pivoted
 ),

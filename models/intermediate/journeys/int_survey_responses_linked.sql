@@ -23,11 +23,20 @@ journeys as (
 
 standard_scales as (
     -- SPEC §4.5: every survey is rescaled linearly onto its standard scale
-    select 'ces' as survey_type, 1.0 as standard_min, 7.0 as standard_max
+    select
+        'ces' as survey_type,
+        1.0 as standard_min,
+        7.0 as standard_max
     union all
-    select 'csat' as survey_type, 1.0 as standard_min, 5.0 as standard_max
+    select
+        'csat' as survey_type,
+        1.0 as standard_min,
+        5.0 as standard_max
     union all
-    select 'nps' as survey_type, 0.0 as standard_min, 10.0 as standard_max
+    select
+        'nps' as survey_type,
+        0.0 as standard_min,
+        10.0 as standard_max
 ),
 
 responses_in_scope as (
@@ -38,7 +47,8 @@ responses_in_scope as (
         on responses.contact_id = accepted_contacts.contact_id
     left join contacts_in_scope
         on responses.contact_id = contacts_in_scope.contact_id
-    where accepted_contacts.contact_id is null
+    where
+        accepted_contacts.contact_id is null
         or contacts_in_scope.contact_id is not null
 ),
 
@@ -65,10 +75,11 @@ customer_candidates as (
         ) as candidate_rank
     from responses_in_scope
     inner join journeys
-        on responses_in_scope.customer_id = journeys.customer_id
-        and journeys.is_identified
-        and journeys.ended_at <= responses_in_scope.responded_at
-        and journeys.ended_at >= {{ dbt.dateadd('day', -link_days, 'responses_in_scope.responded_at') }}
+        on
+            responses_in_scope.customer_id = journeys.customer_id
+            and journeys.is_identified
+            and responses_in_scope.responded_at >= journeys.ended_at
+            and journeys.ended_at >= {{ dbt.dateadd('day', -link_days, 'responses_in_scope.responded_at') }}
     where responses_in_scope.response_id not in (select linked_by_contact.response_id from linked_by_contact)
 ),
 
@@ -90,8 +101,9 @@ linked as (
     left join linked_by_contact
         on responses_in_scope.response_id = linked_by_contact.response_id
     left join customer_candidates
-        on responses_in_scope.response_id = customer_candidates.response_id
-        and customer_candidates.candidate_rank = 1
+        on
+            responses_in_scope.response_id = customer_candidates.response_id
+            and customer_candidates.candidate_rank = 1
 ),
 
 ranked as (
@@ -99,10 +111,10 @@ ranked as (
         linked.*,
         -- a journey's score of a type is its latest linked response of that type (ties: larger response_id)
         case
-            when journey_id is not null
+            when linked.journey_id is not null
                 then row_number() over (
-                    partition by journey_id, survey_type
-                    order by responded_at desc, response_id desc
+                    partition by linked.journey_id, linked.survey_type
+                    order by linked.responded_at desc, linked.response_id desc
                 ) = 1
             else false
         end as is_journey_score

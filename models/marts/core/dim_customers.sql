@@ -11,8 +11,8 @@ preferences as (
 latest_versions as (
     select
         customers.*,
-        row_number() over (partition by customer_id order by updated_at desc) as version_rank,
-        count(*) over (partition by customer_id) as versions
+        row_number() over (partition by customers.customer_id order by customers.updated_at desc) as version_rank,
+        count(*) over (partition by customers.customer_id) as versions
     from customers
 ),
 

@@ -7,7 +7,9 @@ customers as (
 versions as (
     select
         customers.*,
-        lead(updated_at) over (partition by customer_id order by updated_at) as next_updated_at
+        lead(customers.updated_at)
+            over (partition by customers.customer_id order by customers.updated_at)
+            as next_updated_at
     from customers
 ),
 

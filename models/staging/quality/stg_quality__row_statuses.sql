@@ -2,27 +2,27 @@
 with
 
 {% for source_name, table_name in cx_raw_tables() %}
-{{ table_name }} as (
-    select
-        '{{ table_name }}' as table_name,
-        _record_key as record_key,
-        _load_date as load_date,
-        _loaded_at as loaded_at,
-        _status as status,
-        _quarantine_reason as reason,
-        _source_file as source_file,
-        _file_row_number as file_row_number,
-        _raw_row as raw_row
-    from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
-),
+    {{ table_name }} as (
+        select
+            '{{ table_name }}' as table_name,
+            _record_key as record_key,
+            _load_date as load_date,
+            _loaded_at as loaded_at,
+            _status as status,
+            _quarantine_reason as reason,
+            _source_file as source_file,
+            _file_row_number as file_row_number,
+            _raw_row as raw_row
+        from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
+    ),
 
 {% endfor %}
 unioned as (
     {%- for source_name, table_name in cx_raw_tables() %}
-    select * from {{ table_name }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select * from {{ table_name }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 
