@@ -3,7 +3,8 @@
 {%- endmacro %}
 
 {% macro default__cx_is_json_object(expression) -%}
-    (json_valid({{ expression }}) and json_type({{ expression }}) = 'OBJECT')
+    {#- json_type must only see text that is valid JSON: a database may evaluate both sides of an `and`. -#}
+    case when json_valid({{ expression }}) then json_type({{ expression }}) = 'OBJECT' else false end
 {%- endmacro %}
 
 {% macro duckdb__cx_is_json_object(expression) -%}
