@@ -54,7 +54,7 @@ def _differences(first: Path, second: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def raw_dir(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("determinism") / "raw"
-    generate(raw, "--seed", "11", "--customers", "250", "--days", "60", "--overwrite")
+    generate(raw, "--seed", "11", "--customers", "500", "--days", "90", "--overwrite")
     return raw
 
 
