@@ -1,0 +1,332 @@
+"""Validation of a built warehouse (SPEC §6, §7), on any warehouse file opened read-only.
+
+Checks (each reported as pass / fail / warn / skip with its figures):
+- conservation, per raw table: received rows (counted straight from the Parquet files) =
+  accepted + superseded + quarantined in mart_data_quality; accepted = rows of its staging model.
+- reconciliation of marts with facts (only for the marts that exist): e.g. Σ journeys of
+  mart_first_contact_resolution = rows of fct_journeys.
+- metric bounds: every *_rate column (and survival, precision, recall) in [0, 1] or null.
+- unknown intents (warn): intents of accepted contacts missing from the intents seed (SPEC §2).
+- effort calibration (info): Spearman rank correlation between band_order and avg_ces of
+  mart_effort_calibration (SPEC §4.5 expects it negative: more effort, less ease).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+BOUNDED_COLUMN = re.compile(r"(^|_)rate($|_)|^(survival|precision|recall)$")
+NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "INTEGER", "BIGINT", "HUGEINT")
+
+# (name, tables it needs, mart-side SQL, fact-side SQL): the two numbers must be equal.
+RECONCILIATIONS: list[tuple[str, tuple[str, ...], str, str]] = [
+    (
+        "fcr_journeys_vs_fct_journeys",
+        ("outcomes.mart_first_contact_resolution", "core.fct_journeys"),
+        "select coalesce(sum(journeys), 0) from outcomes.mart_first_contact_resolution",
+        "select count(*) from core.fct_journeys",
+    ),
+    (
+        "fcr_matured_vs_fct_journeys",
+        ("outcomes.mart_first_contact_resolution", "core.fct_journeys"),
+        "select coalesce(sum(matured_journeys), 0) from outcomes.mart_first_contact_resolution",
+        "select count(*) from core.fct_journeys where is_identified and is_matured",
+    ),
+    (
+        "fcr_fcr_journeys_vs_fct_journeys",
+        ("outcomes.mart_first_contact_resolution", "core.fct_journeys"),
+        "select coalesce(sum(fcr_journeys), 0) from outcomes.mart_first_contact_resolution",
+        "select count(*) from core.fct_journeys where is_identified and is_matured and is_fcr",
+    ),
+    (
+        "deflection_attempts_vs_fct_attempts",
+        ("outcomes.mart_deflection_vs_resolution", "core.fct_attempts"),
+        "select coalesce(sum(attempts), 0) from outcomes.mart_deflection_vs_resolution",
+        "select count(*) from core.fct_attempts",
+    ),
+    (
+        "effort_matured_vs_fct_journeys",
+        ("outcomes.mart_customer_effort", "core.fct_journeys"),
+        "select coalesce(sum(matured_journeys), 0) from outcomes.mart_customer_effort",
+        "select count(*) from core.fct_journeys where is_identified and is_matured",
+    ),
+    (
+        "calibration_matured_vs_fct_journeys",
+        ("outcomes.mart_effort_calibration", "core.fct_journeys"),
+        "select coalesce(sum(matured_journeys), 0) from outcomes.mart_effort_calibration",
+        "select count(*) from core.fct_journeys where is_identified and is_matured",
+    ),
+    (
+        "fct_attempts_vs_fct_contacts",
+        ("core.fct_attempts", "core.fct_contacts"),
+        "select count(*) from core.fct_attempts",
+        "select count(distinct attempt_id) from core.fct_contacts",
+    ),
+    (
+        "quarantine_vs_data_quality",
+        ("staging.quarantine", "outcomes.mart_data_quality"),
+        "select count(*) from staging.quarantine",
+        "select coalesce(sum(rows), 0) from outcomes.mart_data_quality where status = 'quarantined'",
+    ),
+]
+
+
+@dataclass
+class Check:
+    name: str
+    status: str  # pass / fail / warn / skip / info
+    detail: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ValidationResult:
+    checks: list[Check] = field(default_factory=list)
+    unknown_intents: list[dict[str, Any]] = field(default_factory=list)
+    effort_ces_spearman: float | None = None
+
+    @property
+    def failed(self) -> list[Check]:
+        return [check for check in self.checks if check.status == "fail"]
+
+    @property
+    def status(self) -> str:
+        return "fail" if self.failed else "pass"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "failed": [check.name for check in self.failed],
+            "checks": [asdict(check) for check in self.checks],
+            "unknown_intents": self.unknown_intents,
+            "effort_ces_spearman": self.effort_ces_spearman,
+        }
+
+
+def _existing_tables(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = connection.execute(
+        "select table_schema || '.' || table_name from information_schema.tables"
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    return connection.execute(sql).fetchone()[0]
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def received_rows(raw_dir: str, table: str) -> int:
+    """Rows delivered for one raw table, counted straight from its Parquet files."""
+    pattern = f"{raw_dir.rstrip('/')}/{table}/**/*.parquet"
+    connection = duckdb.connect()
+    try:
+        return int(
+            _scalar(
+                connection, f"select count(*) from read_parquet({_sql_string(pattern)}, union_by_name = true)"
+            )
+        )
+    finally:
+        connection.close()
+
+
+def check_conservation(
+    connection: duckdb.DuckDBPyConnection,
+    raw_dir: str,
+    contract: dict[str, dict[str, Any]],
+    tables: set[str],
+) -> list[Check]:
+    if "outcomes.mart_data_quality" not in tables:
+        return [Check("conservation", "fail", "outcomes.mart_data_quality is missing")]
+    counted = {
+        (table, status): int(rows)
+        for table, status, rows in connection.execute(
+            "select table_name, status, sum(rows) from outcomes.mart_data_quality group by 1, 2"
+        ).fetchall()
+    }
+    checks = []
+    for table, spec in contract.items():
+        received = received_rows(raw_dir, table)
+        accepted = counted.get((table, "accepted"), 0)
+        superseded = counted.get((table, "superseded"), 0)
+        quarantined = counted.get((table, "quarantined"), 0)
+        values = {
+            "received": received,
+            "accepted": accepted,
+            "superseded": superseded,
+            "quarantined": quarantined,
+        }
+        ok = received == accepted + superseded + quarantined
+        detail = f"received {received} = {accepted} + {superseded} + {quarantined}"
+        staging_model = f"staging.stg_{spec['source']}__{table}"
+        if staging_model in tables:
+            staged = int(_scalar(connection, f"select count(*) from {staging_model}"))
+            values["staged"] = staged
+            if staged != accepted:
+                ok = False
+                detail += f"; but {staging_model} has {staged} rows, not {accepted}"
+        if not ok and "=" in detail and received != accepted + superseded + quarantined:
+            detail = detail.replace(" = ", " != ", 1)
+        checks.append(Check(f"conservation:{table}", "pass" if ok else "fail", detail, values))
+    return checks
+
+
+def check_reconciliation(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[Check]:
+    checks = []
+    for name, needed, mart_sql, fact_sql in RECONCILIATIONS:
+        missing = [table for table in needed if table not in tables]
+        if missing:
+            checks.append(Check(f"reconcile:{name}", "skip", f"{', '.join(missing)} not built"))
+            continue
+        try:
+            left = _scalar(connection, mart_sql)
+            right = _scalar(connection, fact_sql)
+        except duckdb.Error as error:
+            checks.append(Check(f"reconcile:{name}", "skip", f"cannot compare: {error}".splitlines()[0]))
+            continue
+        ok = left == right
+        checks.append(
+            Check(
+                f"reconcile:{name}",
+                "pass" if ok else "fail",
+                f"{left} {'=' if ok else '!='} {right}",
+                {"mart": left, "fact": right},
+            )
+        )
+    return checks
+
+
+def check_bounds(connection: duckdb.DuckDBPyConnection) -> list[Check]:
+    columns = connection.execute(
+        """
+        select table_schema, table_name, column_name, data_type
+        from information_schema.columns
+        where table_schema in ('core', 'outcomes')
+        order by 1, 2, 3
+        """
+    ).fetchall()
+    checks = []
+    for schema, table, column, data_type in columns:
+        if not BOUNDED_COLUMN.search(column) or not data_type.upper().startswith(NUMERIC_TYPES):
+            continue
+        relation = f"{schema}.{table}"
+        quoted = f'"{column}"'
+        outside, low, high = connection.execute(
+            f"select count(*) filter (where {quoted} < 0 or {quoted} > 1), min({quoted}), max({quoted}) "
+            f"from {relation}"
+        ).fetchone()
+        ok = outside == 0
+        checks.append(
+            Check(
+                f"bounds:{relation}.{column}",
+                "pass" if ok else "fail",
+                f"{outside} rows outside [0, 1] (min {low}, max {high})",
+                {"outside": outside, "min": _number(low), "max": _number(high)},
+            )
+        )
+    return checks
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def unknown_intents(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[dict[str, Any]]:
+    """Intents of accepted contacts that the intents seed does not list (SPEC §2)."""
+    if "staging.stg_platform__contacts" not in tables or "reference.intents" not in tables:
+        return []
+    rows = connection.execute(
+        """
+        select contacts.intent, count(*) as contacts
+        from staging.stg_platform__contacts as contacts
+        left join reference.intents as intents
+            on contacts.intent = lower(trim(intents.intent))
+        where contacts.intent is not null and intents.intent is null
+        group by contacts.intent
+        order by contacts.intent
+        """
+    ).fetchall()
+    return [{"intent": intent, "contacts": count} for intent, count in rows]
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda index: values[index])
+    ranks = [0.0] * len(values)
+    position = 0
+    while position < len(order):
+        end = position
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[position]]:
+            end += 1
+        for index in order[position : end + 1]:
+            ranks[index] = (position + end) / 2 + 1
+        position = end + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float | None:
+    """Spearman rank correlation (average ranks for ties); None with fewer than 2 points or no spread."""
+    if len(xs) < 2:
+        return None
+    rx, ry = _ranks(xs), _ranks(ys)
+    mean_x, mean_y = sum(rx) / len(rx), sum(ry) / len(ry)
+    covariance = sum((a - mean_x) * (b - mean_y) for a, b in zip(rx, ry, strict=True))
+    spread = math.sqrt(sum((a - mean_x) ** 2 for a in rx) * sum((b - mean_y) ** 2 for b in ry))
+    return None if spread == 0 else covariance / spread
+
+
+def effort_calibration(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> Check:
+    if "outcomes.mart_effort_calibration" not in tables:
+        return Check("effort_calibration_spearman", "skip", "mart_effort_calibration not built")
+    rows = connection.execute(
+        "select band_order, avg_ces from outcomes.mart_effort_calibration "
+        "where avg_ces is not null order by band_order"
+    ).fetchall()
+    rho = spearman([float(row[0]) for row in rows], [float(row[1]) for row in rows])
+    detail = (
+        "fewer than two bands with survey CES"
+        if rho is None
+        else f"Spearman(band_order, avg_ces) = {rho:.3f} over {len(rows)} bands (expected < 0)"
+    )
+    return Check(
+        "effort_calibration_spearman",
+        "info",
+        detail,
+        {"rho": rho, "bands": [[int(a), float(b)] for a, b in rows]},
+    )
+
+
+def validate(warehouse: Path, raw_dir: str, contract: dict[str, dict[str, Any]]) -> ValidationResult:
+    """Run every check on `warehouse`, opened read-only."""
+    result = ValidationResult()
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = _existing_tables(connection)
+        result.checks += check_conservation(connection, raw_dir, contract, tables)
+        result.checks += check_reconciliation(connection, tables)
+        result.checks += check_bounds(connection)
+        result.unknown_intents = unknown_intents(connection, tables)
+        result.checks.append(
+            Check(
+                "unknown_intents",
+                "warn" if result.unknown_intents else "pass",
+                ", ".join(f"{row['intent']} ({row['contacts']})" for row in result.unknown_intents)
+                or "every intent is in the intents seed",
+            )
+        )
+        calibration = effort_calibration(connection, tables)
+        result.effort_ces_spearman = calibration.values.get("rho")
+        result.checks.append(calibration)
+    finally:
+        connection.close()
+    return result

@@ -1,0 +1,177 @@
+"""The live warehouse file and its candidate copy: build lock, copy, checkpoint, atomic publish.
+
+Layout next to the live file (default warehouse/cx.duckdb):
+
+    warehouse/.nightly.lock     flock'd for the whole run (and by the dbt child, which inherits it)
+    warehouse/.build/cx.duckdb  the candidate: a copy of the live file that dbt builds into. Same file
+                                name (dbt-duckdb names the database after it) and same filesystem
+                                (os.replace is only atomic within one).
+    warehouse/.build/target/    dbt's target path for nightly runs (kept for partial parsing)
+
+Readers (BI tools) open the live file read-only. Publishing swaps the directory entry with
+os.replace: a reader that is connected keeps reading the old file (its open inode) until it
+reconnects, a new connection sees the new file, and nobody ever sees a half-built warehouse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = ".nightly.lock"
+BUILD_DIR_NAME = ".build"
+
+
+class WarehouseBusy(Exception):
+    """Another nightly holds the lock, or the live file is held by a writer."""
+
+
+class PublishError(Exception):
+    """The candidate cannot replace the live file."""
+
+
+def wal_path(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+def build_dir(live: Path) -> Path:
+    return live.parent / BUILD_DIR_NAME
+
+
+@dataclass(frozen=True)
+class FileState:
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def file_state(path: Path) -> FileState | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return FileState(stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def build_lock(live: Path, run_id: str) -> Iterator[int]:
+    """Hold an exclusive flock on <warehouse dir>/.nightly.lock; raise WarehouseBusy when taken.
+
+    Yields the lock's file descriptor so that child processes (dbt) can inherit it: the lock is then
+    released only when the last holder exits, never while a build still runs.
+    """
+    live.parent.mkdir(parents=True, exist_ok=True)
+    path = live.parent / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                holder = path.read_text().strip() or "unknown"
+                raise WarehouseBusy(
+                    f"another nightly build holds {path} ({holder}); wait for it to finish"
+                ) from error
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"run {run_id} pid {os.getpid()}\n".encode())
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def fold_wal(live: Path) -> bool:
+    """Checkpoint a leftover write-ahead log into the live file; True when there was one.
+
+    The nightly never leaves a WAL behind (the candidate is checkpointed before it is published, and
+    readers open read-only), so a WAL here means someone wrote to the live file directly (e.g. a
+    `dbt build` run by hand that was killed). Copying the file without it would lose those writes,
+    so it is folded first. That needs a read-write open, which DuckDB refuses while any other process
+    has the file open: then the run stops (WarehouseBusy) instead of copying a stale file.
+    """
+    if not live.exists() or not wal_path(live).exists():
+        return False
+    try:
+        connection = duckdb.connect(str(live))
+    except duckdb.IOException as error:
+        raise WarehouseBusy(
+            f"{live} has an unfolded write-ahead log and another process has the file open ({error}); "
+            "close the other connections and re-run"
+        ) from error
+    try:
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+    return True
+
+
+def prepare_candidate(live: Path) -> tuple[Path, FileState | None]:
+    """Make warehouse/.build/cx.duckdb: a copy of the live file (or nothing, for a first build).
+
+    Leftovers of an earlier run that died (a candidate, its WAL) are removed first; the caller holds
+    the lock, so nothing else can be using them. Returns the candidate path and the live file's state
+    at copy time (publish refuses to replace a live file that changed since).
+    """
+    directory = build_dir(live)
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.stat(directory).st_dev != os.stat(live.parent).st_dev:
+        raise PublishError(f"{directory} is not on the filesystem of {live}; os.replace would not be atomic")
+    candidate = directory / live.name
+    discard_candidate(candidate)
+    state = file_state(live)
+    if state is not None:
+        shutil.copyfile(live, candidate)
+    return candidate, state
+
+
+def discard_candidate(candidate: Path) -> None:
+    """Delete a candidate and its WAL / temporary files (the live file is never touched)."""
+    for path in (candidate, wal_path(candidate), candidate.with_name(candidate.name + ".tmp")):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def checkpoint(database: Path) -> None:
+    """Fold the candidate's WAL into it (a clean close does the same); publish needs no WAL."""
+    connection = duckdb.connect(str(database))
+    try:
+        connection.execute("checkpoint")
+    finally:
+        connection.close()
+
+
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(candidate: Path, live: Path, live_state_at_copy: FileState | None) -> None:
+    """Atomically replace the live file with the candidate (os.replace), then fsync the directory."""
+    if wal_path(candidate).exists():
+        raise PublishError(f"{candidate} still has a write-ahead log; it was not closed cleanly")
+    if wal_path(live).exists():
+        raise PublishError(
+            f"{live} got a write-ahead log during the build (someone wrote to the live file); "
+            "not publishing over it"
+        )
+    if file_state(live) != live_state_at_copy:
+        raise PublishError(f"{live} changed during the build; not publishing over it")
+    _fsync_path(candidate)
+    os.replace(candidate, live)
+    _fsync_path(live.parent, directory=True)
