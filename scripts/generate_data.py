@@ -56,7 +56,8 @@ import logging
 import shutil
 import sys
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,11 @@ MANIFEST = "_generator.json"
 EXPECTED_QUARANTINE = "_expected_quarantine.json"
 GENERATOR_VERSION = 1
 ROWS_PER_FILE = 2_000_000
+HIGH_CARDINALITY = {
+    "customer_id", "agent_id", "event_id", "response_id", "subscription_id", "order_id",
+    "fraud_case_id", "initial_contact_id", "previous_contact_id", "full_name", "email", "phone",
+    "agent_name", "customer_endpoint", "case_id",
+}  # fmt: skip
 
 
 class UsageError(Exception):
@@ -165,7 +171,7 @@ class LoadBuffer:
         order = np.argsort(day, kind="stable")
         day_sorted = day[order]
         uniq, first = np.unique(day_sorted, return_index=True)
-        bounds = list(first[1:]) + [len(day_sorted)]
+        bounds = [*first[1:], len(day_sorted)]
         for d, lo, hi in zip(uniq, first, bounds, strict=True):
             sel = order[lo:hi]
             self.buckets[table][int(d)].append({k: v[sel] for k, v in batch.items()})
@@ -177,9 +183,7 @@ class LoadBuffer:
         return {k: np.concatenate([b[k] for b in batches]) for k in batches[0]}
 
     def held(self) -> int:
-        return sum(
-            len(b["load_t"]) for per in self.buckets.values() for bs in per.values() for b in bs
-        )
+        return sum(len(b["load_t"]) for per in self.buckets.values() for bs in per.values() for b in bs)
 
 
 class Stats:
@@ -201,7 +205,20 @@ class Stats:
 def write_file(path: Path, table: pa.Table) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=256_000)
+    # dictionary-encode the repetitive text columns only (ids and timestamps-as-text are unique)
+    dictionary = [
+        f.name
+        for f in table.schema
+        if pa.types.is_string(f.type) and f.name not in HIGH_CARDINALITY and not f.name.endswith("_at")
+    ]
+    pq.write_table(
+        table,
+        tmp,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=dictionary,
+        row_group_size=256_000,
+    )
     tmp.replace(path)
 
 
@@ -268,17 +285,26 @@ def run(
     buf = LoadBuffer(sim.start_s)
     stats = Stats()
     cust_ref = reference_customer(sim)
-    for day in range(days):
-        produced = sim.step(day)
-        wrng = np.random.default_rng([seed, 3, day])
-        for table in TABLES:
-            for batch in produced.get(table, []):
-                buf.add(table, add_row_warts(table, batch, wrng))
-        batches = {table: buf.pop(table, day) for table in TABLES}
-        if day in write_days:
-            date = start + dt.timedelta(days=day)
-            write_day(out, seed, day, date, sim.day_start(day), batches, bad_rows, cust_ref, stats)
-        progress(day)
+    # Materialising and writing a day's files (pyarrow, mostly outside the GIL) runs in one
+    # writer thread while the next day is simulated; at most two days wait to be written.
+    pending: deque[Future] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer:
+        for day in range(days):
+            produced = sim.step(day)
+            wrng = np.random.default_rng([seed, 3, day])
+            for table in TABLES:
+                for batch in produced.get(table, []):
+                    buf.add(table, add_row_warts(table, batch, wrng))
+            batches = {table: buf.pop(table, day) for table in TABLES}
+            if day in write_days:
+                date = start + dt.timedelta(days=day)
+                job = (out, seed, day, date, sim.day_start(day), batches, bad_rows, cust_ref, stats)
+                pending.append(writer.submit(write_day, *job))
+            while len(pending) > 2 or (pending and pending[0].done()):
+                pending.popleft().result()
+            progress(day)
+        while pending:
+            pending.popleft().result()
     stats.late = buf.held()
     return stats
 
@@ -328,9 +354,7 @@ def write_manifest(out: Path, args: dict, stats_all: dict, elapsed: float | None
 def read_manifest(out: Path) -> dict:
     path = out / MANIFEST
     if not path.exists():
-        raise UsageError(
-            f"{out} has no {MANIFEST}; generate a dataset there first (without --append-day)"
-        )
+        raise UsageError(f"{out} has no {MANIFEST}; generate a dataset there first (without --append-day)")
     try:
         manifest = json.loads(path.read_text())
         if manifest.get("generator_version") != GENERATOR_VERSION:
@@ -340,7 +364,7 @@ def read_manifest(out: Path) -> dict:
             )
         return manifest
     except (json.JSONDecodeError, KeyError) as exc:
-        raise UsageError(f"{path} is not a valid manifest ({exc}); regenerate with --overwrite")
+        raise UsageError(f"{path} is not a valid manifest ({exc}); regenerate with --overwrite") from exc
 
 
 def has_data(out: Path) -> bool:
@@ -424,9 +448,7 @@ def _main(args: argparse.Namespace) -> int:
     else:
         if out.exists() and has_data(out):
             if not args.overwrite:
-                raise UsageError(
-                    f"{out} already holds data; pass --overwrite or choose another --out"
-                )
+                raise UsageError(f"{out} already holds data; pass --overwrite or choose another --out")
             clear(out)
         seed, customers, start, days = args.seed, args.customers, args.start_date, args.days
         bad_rows = args.bad_rows

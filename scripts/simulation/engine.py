@@ -14,7 +14,7 @@ from collections import defaultdict
 import numpy as np
 
 from scripts.simulation import params as P
-from scripts.simulation.journeys import NULL, JourneySimulator, Journeys, categorical, time_of_day
+from scripts.simulation.journeys import NULL, Journeys, JourneySimulator, categorical, time_of_day
 
 DAY = P.SECONDS_PER_DAY
 TABLES = (
@@ -42,6 +42,12 @@ def load_lag(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def crm_lag(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.uniform(60.0, 1800.0, n)
+
+
+def bernoulli_subset(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Sorted indices in [0, n), each included with probability ≈ p (p small), in O(p·n)."""
+    k = int(rng.binomial(n, p)) if n else 0
+    return np.unique(rng.integers(0, n, k))
 
 
 class Grow:
@@ -147,6 +153,11 @@ class Simulation:
             upd=np.where(pre_cancel, cancel, start),
         )
         self.n_subs = np.bincount(cust, minlength=n).astype(np.int64)
+        self._n_init_subs = len(cust)
+        newcomers = np.flatnonzero(self.created_day >= 0)
+        order = np.argsort(self.created_day[newcomers], kind="stable")
+        self._new_by_day = newcomers[order]
+        self._new_days = self.created_day[self._new_by_day]
         # --- agents -------------------------------------------------------------------------
         m = max(8, round(n / 40))
         self.n_agents = m
@@ -168,9 +179,7 @@ class Simulation:
         self.agent_name_last = rng.integers(0, 1 << 16, m)
         self.agent_ai = rng.random(m)
         changes = (rng.random(m) < 0.06) & (np.arange(m) >= len(P.TEAMS))
-        self.agent_change_t = np.where(
-            changes, np.floor(self.start_s + rng.uniform(1, 365, m) * DAY), np.inf
-        )
+        self.agent_change_t = np.where(changes, np.floor(self.start_s + rng.uniform(1, 365, m) * DAY), np.inf)
         self.agent_team1 = (self.agent_team0 + rng.integers(1, len(P.TEAMS), m)) % len(P.TEAMS)
         self.pending: dict[int, list[tuple[str, dict]]] = defaultdict(list)
         self._agent_cache: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -224,9 +233,7 @@ class Simulation:
         old["pref"] = self.hist_pref[h].astype(np.int8)  # the older version's preference
         out["customers"].append(old)
         cur_t = np.where(self.hist[ex], self.hist_t[ex], self.created[ex])
-        out["customers"].append(
-            self._customer_rows(ex, cur_t, t0 + rng.uniform(3600, 3 * 3600, len(ex)))
-        )
+        out["customers"].append(self._customer_rows(ex, cur_t, t0 + rng.uniform(3600, 3 * 3600, len(ex))))
         # subscriptions that existed before the start (one version, or two after a plan change)
         s = self.subs
         pre = np.flatnonzero(s.start < t0)
@@ -303,8 +310,7 @@ class Simulation:
         if day == 0:
             for table, batches in self.initial_rows().items():
                 out[table].extend(batches)
-        self._crm_background(rng, day, t0, t1, out)
-        active = self.active_customers(t0)
+        active = self._crm_background(rng, day, t0, t1, out)
         self._orders(rng, day, t0, active, out)
         sim = self._issues(rng, day, t0, active)
         sink = sim.sink
@@ -323,15 +329,20 @@ class Simulation:
             self.pending[int(d)].append((kind, {k: v[sel] for k, v in arrs.items()}))
 
     # ---------------------------------------------------------------------------------------
-    def _crm_background(self, rng, day, t0, t1, out) -> None:
+    def _crm_background(self, rng, day, t0, t1, out) -> np.ndarray:
+        """Today's CRM changes; returns which customers are active at the start of the day."""
         # customers created today: their first CRM version and subscriptions
-        new = np.flatnonzero(self.created_day == day)
+        new = self._new_by_day[np.searchsorted(self._new_days, day, "left") :
+                               np.searchsorted(self._new_days, day, "right")]  # fmt: skip
         if len(new):
             out["customers"].append(
                 self._customer_rows(new, self.created[new], self.created[new] + crm_lag(rng, len(new)))
             )
             s = self.subs
-            subs = np.flatnonzero(np.isin(s.cust, new))
+            init_cust = s.cust[: self._n_init_subs]  # the initial book is sorted by customer
+            lo = np.searchsorted(init_cust, new, "left")
+            hi = np.searchsorted(init_cust, new, "right")
+            subs = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
             out["subscriptions"].append(
                 self._sub_rows(subs, s.upd[subs], s.upd[subs] + crm_lag(rng, len(subs)))
             )
@@ -346,15 +357,15 @@ class Simulation:
         )
         if len(moved):
             out["agents"].append(
-                self._agent_rows(
-                    moved, t1, self.agent_change_t[moved] + crm_lag(rng, len(moved))
-                )
+                self._agent_rows(moved, t1, self.agent_change_t[moved] + crm_lag(rng, len(moved)))
             )
-        # drift of preferred channel and segment upgrades
-        live = self.created < t0
-        u = rng.random(self.n)
-        drift = np.flatnonzero(live & (u < 0.0004))
-        upgrade = np.flatnonzero(live & (u >= 0.0004) & (u < 0.00043) & (self.seg == 0))
+        # drift of preferred channel and segment upgrades (rare: drawn by thinning)
+        p_drift, p_upgrade = 0.0004, 0.00003
+        cand = bernoulli_subset(rng, self.n, p_drift + p_upgrade)
+        cand = cand[self.created[cand] < t0]
+        u = rng.random(len(cand)) * (p_drift + p_upgrade)
+        drift = cand[u < p_drift]
+        upgrade = cand[(u >= p_drift) & (self.seg[cand] == 0)]
         if len(drift):
             self.pref[drift] = rng.choice(6, len(drift), p=P.PREFERRED_SHARE)
             self.pref[drift] = np.where(self.pref[drift] == 5, NULL, self.pref[drift])
@@ -365,24 +376,21 @@ class Simulation:
             t = np.floor(t)
             self.cust_upd[changed] = t
             out["customers"].append(self._customer_rows(changed, t, t + crm_lag(rng, len(changed))))
-        # baseline cancellations (hazard raised after bad journeys) and win-backs
+        # baseline cancellations (hazard raised after bad journeys), drawn by thinning
         s = self.subs
-        on = (s.start <= t0) & (s.cancel > t0) & np.isinf(s.cancel)
-        mult = np.where(self.risk_until >= day, self.risk, 1.0)[s.cust]
-        hz = P.CANCEL_HAZARD[self.seg[s.cust]] * mult
-        cancel = np.flatnonzero(on & (rng.random(s.n) < hz))
+        h_max = P.CANCEL_HAZARD.max() * P.MAX_RISK
+        cand = bernoulli_subset(rng, s.n, h_max)
+        cand = cand[(s.start[cand] <= t0) & np.isinf(s.cancel[cand])]
+        c = s.cust[cand]
+        hz = P.CANCEL_HAZARD[self.seg[c]] * np.where(self.risk_until[c] >= day, self.risk[c], 1.0)
+        cancel = cand[rng.random(len(cand)) * h_max < hz]
         if len(cancel):
             t = np.floor(t0 + time_of_day(rng, len(cancel)))
             reason = rng.integers(0, 5, len(cancel))
             self._cancel_subs(rng, cancel, t, reason, out)
         active = self.active_customers(t0)
-        win = np.flatnonzero(
-            ~active
-            & (self.created < t0)
-            & (self.n_subs > 0)
-            & (self.n_subs < 10)
-            & (rng.random(self.n) < P.P_WINBACK_PER_DAY)
-        )
+        win = bernoulli_subset(rng, self.n, P.P_WINBACK_PER_DAY)
+        win = win[~active[win] & (self.created[win] < t0) & (self.n_subs[win] > 0) & (self.n_subs[win] < 10)]
         if len(win):
             t = np.floor(t0 + time_of_day(rng, len(win)))
             plan = self._draw_plan(rng, self.seg[win])
@@ -400,6 +408,7 @@ class Simulation:
             )
             self.n_subs[win] += 1
             out["subscriptions"].append(self._sub_rows(idx, t, t + crm_lag(rng, len(win))))
+        return active
 
     def _cancel_subs(self, rng, subs, t, reason, out) -> None:
         s = self.subs
@@ -452,7 +461,9 @@ class Simulation:
         intent = rng.choice(len(P.INTENTS), len(who), p=P.INTENT_MIX)
         intent = np.where(
             is_outage,
-            np.where(rng.random(len(who)) < 0.8, P.I["outage_report"], P.I["technical_issue"]),
+            np.where(
+                rng.random(len(who)) < 0.8, P.INTENT_ID["outage_report"], P.INTENT_ID["technical_issue"]
+            ),
             intent,
         )
         t_issue = t0 + time_of_day(rng, len(who))
@@ -460,7 +471,9 @@ class Simulation:
         act = np.flatnonzero(active & live)
         n_f = int(rng.binomial(len(act), P.FRAUD_RATE)) if len(act) else 0
         targets = np.sort(rng.choice(act, n_f, replace=False)) if n_f else np.zeros(0, np.int64)
-        f_intent = np.where(rng.random(n_f) < 0.6, P.I["account_update"], P.I["password_reset"])
+        f_intent = np.where(
+            rng.random(n_f) < 0.6, P.INTENT_ID["account_update"], P.INTENT_ID["password_reset"]
+        )
         j = Journeys(
             cust=np.concatenate([who, targets]).astype(np.int64),
             intent=np.concatenate([intent, f_intent]).astype(np.int64),
@@ -484,9 +497,7 @@ class Simulation:
             order = np.lexsort((P.EVENT_ORDER[e["etype"]], np.floor(e["t"]), e["cid"]))
             e = {k: v[order] for k, v in e.items()}
             counts = np.unique(e["cid"], return_counts=True)[1]
-            e["seq"] = (
-                np.arange(len(e["cid"])) - np.repeat(np.cumsum(counts) - counts, counts) + 1
-            )
+            e["seq"] = np.arange(len(e["cid"])) - np.repeat(np.cumsum(counts) - counts, counts) + 1
             corder = np.argsort(c["cid"])
             pos = corder[np.searchsorted(c["cid"], e["cid"], sorter=corder)]
             per_contact = rng.uniform(0, 600, n) + np.where(

@@ -77,8 +77,11 @@ def within_group_index(counts: np.ndarray) -> np.ndarray:
 
 def time_of_day(rng: np.random.Generator, n: int) -> np.ndarray:
     """Seconds after midnight UTC following the intraday load profile."""
-    hours = rng.choice(24, size=n, p=P.HOURLY_P)
+    hours = np.searchsorted(_HOURLY_CDF, rng.random(n), side="right").clip(0, 23)
     return hours * 3600.0 + rng.random(n) * 3600.0
+
+
+_HOURLY_CDF = np.cumsum(P.HOURLY_P)
 
 
 @dataclass
@@ -284,15 +287,15 @@ class JourneySimulator:
         rng = self.rng
         ok = res["solved"] & res["agent_resolved"] & ~fraud
         t = res["resolve_t"]
-        save = ok & (intent == P.I["cancellation"]) & (rng.random(len(cust)) < P.P_SAVE_OFFER)
+        save = ok & (intent == P.INTENT_ID["cancellation"]) & (rng.random(len(cust)) < P.P_SAVE_OFFER)
         if save.any():
             factor = rng.uniform(0.70, 0.85, int(save.sum()))
             self.effects.append(("save_offer", {"cust": cust[save], "t": t[save], "x": factor}))
-        plan = ok & (intent == P.I["plan_change"])
+        plan = ok & (intent == P.INTENT_ID["plan_change"])
         if plan.any():
             up = (rng.random(int(plan.sum())) < 0.6).astype(np.float64)
             self.effects.append(("plan_change", {"cust": cust[plan], "t": t[plan], "x": up}))
-        acct = ok & (intent == P.I["account_update"]) & (rng.random(len(cust)) < 0.5)
+        acct = ok & (intent == P.INTENT_ID["account_update"]) & (rng.random(len(cust)) < 0.5)
         if acct.any():
             self.effects.append(
                 ("account_update", {"cust": cust[acct], "t": t[acct], "x": np.zeros(acct.sum())})
@@ -308,11 +311,10 @@ class JourneySimulator:
         if n == 0:
             return
         exp = np.clip(0.6 + 0.35 * solved - 0.06 * effort + rng.normal(0, 0.1, n), 0, 1)
-        risk = np.where(
-            solved, 1.0 + 0.15 * np.maximum(effort - 4, 0), 2.5 + 0.5 * np.minimum(effort, 6)
-        )
+        risk = np.where(solved, 1.0 + 0.15 * np.maximum(effort - 4, 0), 2.5 + 0.5 * np.minimum(effort, 6))
+        risk = np.minimum(risk, P.MAX_RISK)
         self.effects.append(("experience", {"cust": cust, "t": end, "x": exp, "risk": risk}))
-        is_cancel = intent == P.I["cancellation"]
+        is_cancel = intent == P.INTENT_ID["cancellation"]
         p_cancel = np.where(
             is_cancel,
             np.where(solved, *P.P_CANCEL_AFTER_CANCELLATION_CALL),
@@ -431,10 +433,7 @@ class JourneySimulator:
             # --- authentication (voice) ---------------------------------------------------
             ident = identified[cur]
             has_auth = (
-                (ch == P.VOICE)
-                & ~ended
-                & (meth != P.OUTBOUND)
-                & (frd | (ident & (rng.random(L) < 0.88)))
+                (ch == P.VOICE) & ~ended & (meth != P.OUTBOUND) & (frd | (ident & (rng.random(L) < 0.88)))
             )
             a = np.flatnonzero(has_auth)
             if a.size:
@@ -468,13 +467,11 @@ class JourneySimulator:
             sink.event(cid[q], P.EV["queue_enter"], tt[q])
             hour = ((tt[q] % P.SECONDS_PER_DAY) // 3600).astype(np.int64)
             load = P.HOURLY_LOAD[hour] ** 1.3 * self.day_load
-            factor = np.where(meth[q] == P.TRANSFER, 0.5, 1.0) * np.where(
-                meth[q] == P.CALLBACK, 0.3, 1.0
-            )
+            factor = np.where(meth[q] == P.TRANSFER, 0.5, 1.0) * np.where(meth[q] == P.CALLBACK, 0.3, 1.0)
             wq = rng.exponential(1.0, q.size) * P.BASE_WAIT_S[ch[q]] * load * factor
             wq = np.where(ch[q] == P.EMAIL, np.minimum(wq, 36 * 3600.0), wq) + 2.0
-            patience = rng.exponential(1.0, q.size) * P.PATIENCE_S[ch[q]] * np.where(
-                meth[q] == P.CALLBACK, 5.0, 1.0
+            patience = (
+                rng.exponential(1.0, q.size) * P.PATIENCE_S[ch[q]] * np.where(meth[q] == P.CALLBACK, 5.0, 1.0)
             )
             ab = patience < wq
             waited = np.where(ab, patience + 1.0, wq)
@@ -532,7 +529,9 @@ class JourneySimulator:
             np.where(ident, EP_PHONE, np.where(rng.random(L) < 0.5, EP_RANDOM_PHONE, EP_NONE)),
             np.where(ch == P.EMAIL, np.where(ident, EP_EMAIL, EP_RANDOM_EMAIL), EP_NONE),
         )
-        has_case = np.isin(itn, (P.I["billing_dispute"], P.I["complaint"], P.I["refund_request"]))
+        has_case = np.isin(
+            itn, (P.INTENT_ID["billing_dispute"], P.INTENT_ID["complaint"], P.INTENT_ID["refund_request"])
+        )
         has_case |= disp == P.ESCALATED
         prev = np.full(L, NULL, dtype=np.int64) if is_head else cid - 1
         self.sink.contacts.append(
@@ -651,7 +650,6 @@ class JourneySimulator:
         rest = rng.random(m)
         handoff = ~success & (rest < P.P_BOT_HANDOFF)
         failed = ~success & ~handoff & (rest < P.P_BOT_HANDOFF + (1 - P.P_BOT_HANDOFF) / 2)
-        dropped = ~success & ~handoff & ~failed
         sink.event(cid[b], P.EV["bot_start"], tt[b])
         n_turns = 1 + rng.binomial(4, 0.45, m)
         rep = np.repeat(np.arange(m), n_turns)
@@ -661,16 +659,14 @@ class JourneySimulator:
         offs = np.cumsum(dur) - np.repeat(np.cumsum(total) - total, n_turns)
         conf = np.where(success[rep], rng.beta(8, 2, rep.size), rng.beta(3, 3, rep.size))
         conf_i = np.clip(np.round(conf * 100), 0, 100).astype(np.int64)
-        sink.event(
-            cid[b][rep], P.EV["bot_turn"], tt[b][rep] + offs, ATTR_BOT_TURN[ch[b][rep], conf_i]
-        )
+        sink.event(cid[b][rep], P.EV["bot_turn"], tt[b][rep] + offs, ATTR_BOT_TURN[ch[b][rep], conf_i])
         t_end = tt[b] + total + rng.uniform(2.0, 8.0, m)
         outcome = np.where(success, 0, np.where(failed, 1, 2))
         fin = ~handoff
         sink.event(cid[b][fin], P.EV["bot_end"], t_end[fin], ATTR_BOT_END[outcome[fin]])
         sink.event(cid[b][handoff], P.EV["bot_handoff"], t_end[handoff])
         # a password reset done by the bot
-        pr = success & (itn[b] == P.I["password_reset"]) & (rng.random(m) < 0.5)
+        pr = success & (itn[b] == P.INTENT_ID["password_reset"]) & (rng.random(m) < 0.5)
         sink.event(
             cid[b][pr],
             P.EV["sensitive_action"],
@@ -691,9 +687,7 @@ class JourneySimulator:
         c = conn[g]
         agent = self.w.pick_agents(rng, leg_team[g], self.day)
         ai = rng.random(m) < np.clip(self.p_ai * (0.5 + self.w.agent_ai[agent]), 0, 0.97)
-        median = P.HANDLE_MEDIAN_S[ch[g]] * P.HANDLE_MULT[itn[g]] * np.where(
-            ai, P.AI_HANDLE_FACTOR, 1.0
-        )
+        median = P.HANDLE_MEDIAN_S[ch[g]] * P.HANDLE_MULT[itn[g]] * np.where(ai, P.AI_HANDLE_FACTOR, 1.0)
         handle = np.clip(rng.lognormal(np.log(median), 0.45), 40.0, 3600.0)
         ids = cid[g]
         sink.event(ids, P.EV["agent_connect"], c)
@@ -724,10 +718,10 @@ class JourneySimulator:
         # sensitive actions
         f = frd[g]
         action = np.full(m, NULL)
-        acct = itn[g] == P.I["account_update"]
+        acct = itn[g] == P.INTENT_ID["account_update"]
         u = rng.random(m)
         action = np.where(acct & (u < 0.4), 0, np.where(acct & (u < 0.6), 1, action))
-        action = np.where((itn[g] == P.I["password_reset"]) & (u < 0.5), 4, action)
+        action = np.where((itn[g] == P.INTENT_ID["password_reset"]) & (u < 0.5), 4, action)
         passed = self._auth_passed_for(cur[g])
         does_fraud = f & (passed | (rng.random(m) < 0.3)) & (rng.random(m) < 0.8)
         fraud_action = categorical(rng, np.tile([0.2, 0.15, 0.35, 0.3, 0.0], (m, 1)))
@@ -748,9 +742,7 @@ class JourneySimulator:
                 out["actions"][cur[g[a2]]] |= 1 << act2
         # outcome
         transferred = (rng.random(m) < P.P_TRANSFER[ch[g]]) & (leg < P.MAX_LEGS - 1) & ~f
-        p_res = np.clip(
-            P.AGENT_RESOLVE[itn[g]] + P.AI_RESOLVE_UPLIFT * ai + 0.04 * k, 0.0, 0.97
-        )
+        p_res = np.clip(P.AGENT_RESOLVE[itn[g]] + P.AI_RESOLVE_UPLIFT * ai + 0.04 * k, 0.0, 0.97)
         p_res = np.where(f, 0.9, p_res)
         u = rng.random(m)
         resolved = u < p_res

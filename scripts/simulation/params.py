@@ -65,7 +65,7 @@ INTENTS = (
     "loyalty_points",  # not in the seed
 )
 N_KNOWN_INTENTS = 12
-I = {name: i for i, name in enumerate(INTENTS)}
+INTENT_ID = {name: i for i, name in enumerate(INTENTS)}
 # share of issues per intent (sums to 1; the last three ≈ 2 % are unknown to the seed)
 INTENT_MIX = np.array(
     [0.14, 0.05, 0.05, 0.04, 0.15, 0.03, 0.12, 0.08, 0.12, 0.09, 0.05, 0.06, 0.008, 0.006, 0.006]
@@ -80,15 +80,13 @@ AGENT_RESOLVE = np.array(
     [0.80, 0.55, 0.62, 0.55, 0.62, 0.60, 0.90, 0.85, 0.88, 0.80, 0.70, 0.80, 0.65, 0.60, 0.80]
 )
 # handle-time multiplier by intent
-HANDLE_MULT = np.array(
-    [0.9, 1.3, 1.1, 1.2, 1.3, 0.8, 0.6, 0.8, 0.7, 0.9, 1.0, 1.0, 1.1, 1.0, 0.8]
-)
+HANDLE_MULT = np.array([0.9, 1.3, 1.1, 1.2, 1.3, 0.8, 0.6, 0.8, 0.7, 0.9, 1.0, 1.0, 1.1, 1.0, 0.8])
 # how keen the customer is to come back after an unsolved attempt
 COME_BACK = np.array(
     [0.65, 0.85, 0.55, 0.75, 0.80, 0.60, 0.85, 0.70, 0.70, 0.55, 0.80, 0.65, 0.75, 0.75, 0.5]
 )
 RETENTION_RISK = np.zeros(len(INTENTS), dtype=bool)
-RETENTION_RISK[[I["cancellation"], I["billing_dispute"], I["complaint"]]] = True
+RETENTION_RISK[[INTENT_ID[k] for k in ("cancellation", "billing_dispute", "complaint")]] = True
 # first-channel affinity by intent over CHANNELS (voice, chat, email, messaging, web)
 CHANNEL_AFFINITY = np.array(
     [
@@ -149,9 +147,9 @@ AI_FALSE_RESOLVED = 0.05
 
 # intraday (UTC hour) and weekday load profile
 HOURLY = np.array(
-    [0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 1.0, 1.4, 1.7, 1.8, 1.7]
-    + [1.5, 1.6, 1.7, 1.6, 1.4, 1.2, 1.0, 0.9, 0.8, 0.6, 0.45, 0.3]
-)
+    [0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 1.0, 1.4, 1.7, 1.8, 1.7,
+     1.5, 1.6, 1.7, 1.6, 1.4, 1.2, 1.0, 0.9, 0.8, 0.6, 0.45, 0.3]
+)  # fmt: skip
 HOURLY_P = HOURLY / HOURLY.sum()
 HOURLY_LOAD = HOURLY / np.average(HOURLY, weights=HOURLY_P)  # wait multiplier, mean 1 over calls
 WEEKEND_FACTOR = 0.55
@@ -189,6 +187,7 @@ P_CANCEL_AFTER_CANCELLATION_CALL = (0.15, 0.65)  # (resolved, unresolved)
 P_SAVE_OFFER = 0.6  # resolved cancellation calls handled by an agent that get a discount
 P_CANCEL_RISK_INTENT_UNRESOLVED = 0.15  # billing_dispute / complaint left unresolved
 RISK_DAYS = 90
+MAX_RISK = 6.0  # cap of the churn-hazard multiplier after a bad journey
 ORDER_RATE = np.array([1 / 60, 1 / 25, 1 / 12])  # orders per customer-day at satisfaction 0.7
 ORDER_MEDIAN = np.array([60.0, 400.0, 2500.0])
 ORDER_STATUS_P = np.array([0.95, 0.03, 0.02])

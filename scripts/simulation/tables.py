@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scripts.simulation import params as P
-from scripts.simulation.journeys import ATTR_AUTH, ATTR_STRINGS, DISCONNECT_REASONS, NULL
+from scripts.simulation.journeys import ATTR_AUTH, ATTR_STRINGS, DISCONNECT_REASONS
 
 TABLE_INDEX = {
     name: i
@@ -101,18 +101,22 @@ EXTRA_COLUMNS = {
 }
 
 FIRST_NAMES = (
-    "Ava Ben Chloe Daniel Emma Finn Grace Henry Isla Jack Kate Liam Mia Noah Olivia Paul "
-    "Quinn Ruby Sam Tara Umar Vera Will Xena Yusuf Zoe Aiden Bella Carlos Diana Ethan Fatima "
-    "Gabriel Hana Ivan Julia Kenji Lena Marco Nina Oscar Priya Rafael Sofia Tomas Uma Victor "
-    "Wen Ximena Yara Zain Amelia Bruno Camila Dmitri Elena Felix Giulia Hugo Ines Jonas Keira"
-).split()
+    "Ava", "Ben", "Chloe", "Daniel", "Emma", "Finn", "Grace", "Henry", "Isla", "Jack", "Kate",
+    "Liam", "Mia", "Noah", "Olivia", "Paul", "Quinn", "Ruby", "Sam", "Tara", "Umar", "Vera",
+    "Will", "Xena", "Yusuf", "Zoe", "Aiden", "Bella", "Carlos", "Diana", "Ethan", "Fatima",
+    "Gabriel", "Hana", "Ivan", "Julia", "Kenji", "Lena", "Marco", "Nina", "Oscar", "Priya",
+    "Rafael", "Sofia", "Tomas", "Uma", "Victor", "Wen", "Ximena", "Yara", "Zain", "Amelia",
+    "Bruno", "Camila", "Dmitri", "Elena", "Felix", "Giulia", "Hugo", "Ines", "Jonas", "Keira",
+)  # fmt: skip
 LAST_NAMES = (
-    "Smith Jones Garcia Müller Rossi Dubois Kowalski Nguyen Chen Patel Kim Silva Novak Brown "
-    "Taylor Wilson Martin Lee Walker Hall Young King Wright Lopez Hill Scott Green Adams Baker "
-    "Nelson Carter Mitchell Perez Roberts Turner Phillips Campbell Parker Evans Edwards Collins "
-    "Stewart Sanchez Morris Rogers Reed Cook Morgan Bell Murphy Bailey Rivera Cooper Richardson "
-    "Cox Howard Ward Torres Peterson Gray Ramirez James Watson Brooks"
-).split()
+    "Smith", "Jones", "Garcia", "Müller", "Rossi", "Dubois", "Kowalski", "Nguyen", "Chen", "Patel",
+    "Kim", "Silva", "Novak", "Brown", "Taylor", "Wilson", "Martin", "Lee", "Walker", "Hall",
+    "Young", "King", "Wright", "Lopez", "Hill", "Scott", "Green", "Adams", "Baker", "Nelson",
+    "Carter", "Mitchell", "Perez", "Roberts", "Turner", "Phillips", "Campbell", "Parker", "Evans",
+    "Edwards", "Collins", "Stewart", "Sanchez", "Morris", "Rogers", "Reed", "Cook", "Morgan",
+    "Bell", "Murphy", "Bailey", "Rivera", "Cooper", "Richardson", "Cox", "Howard", "Ward",
+    "Torres", "Peterson", "Gray", "Ramirez", "James", "Watson", "Brooks",
+)  # fmt: skip
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example")
 STYLES = 5  # 0 as is, 1 UPPER, 2 Title, 3 ' padded ', 4 ' UPPER '
 
@@ -150,9 +154,7 @@ _PLAIN = {
     "last_lower": pa.array([x.lower().replace("ü", "ue") for x in LAST_NAMES], type=S),
     "domain": pa.array(EMAIL_DOMAINS, type=S),
     "attr": pa.array(ATTR_STRINGS, type=S),
-    "auth_method": pa.array(
-        ['{"method": "' + m + '"' for m in P.AUTH_METHODS] + ["{"], type=S
-    ),
+    "auth_method": pa.array(['{"method": "' + m + '"' for m in P.AUTH_METHODS] + ["{"], type=S),
     "auth_result": pa.array([f'"result": "{r}"}}' for r in P.AUTH_RESULTS], type=S),
 }
 
@@ -245,7 +247,7 @@ def add_row_warts(table: str, b: dict, rng: np.random.Generator) -> dict:
 # ---- materialisation ---------------------------------------------------------------------------
 def materialise(table: str, b: dict) -> pa.Table:
     # rows in delivery order: _loaded_at, then the key
-    order = np.lexsort(tuple(b[k] for k in reversed(SORT_KEYS[table])) + (b["load_t"],))
+    order = np.lexsort((*(b[k] for k in reversed(SORT_KEYS[table])), b["load_t"]))
     b = {k: v[order] for k, v in b.items()}
     cols = _BUILDERS[table](b)
     cols["_loaded_at"] = ts(b["load_t"])
