@@ -1,0 +1,62 @@
+{#- SPEC §4.6 CSAT as a predictor of purchases: matured, identified journeys with a linked CSAT score whose 90 days
+    after ended_at are observable, by AI type and CSAT band (rescaled 1–5 score). -#}
+with
+
+journeys as (
+    select * from {{ ref('fct_journeys') }}
+),
+
+purchases as (
+    select * from {{ ref('int_journeys_purchases_evaluated') }}
+),
+
+csat_journeys as (
+    select
+        journeys.journey_id,
+        journeys.journey_month,
+        journeys.ai_interaction_type,
+        journeys.csat_score,
+        case
+            when journeys.csat_score < 2.5 then '1-2'
+            when journeys.csat_score < 3.5 then '3'
+            else '4-5'
+        end as csat_band,
+        purchases.has_purchase_90d,
+        purchases.revenue_90d
+    from journeys
+    inner join purchases
+        on journeys.journey_id = purchases.journey_id
+    where
+        journeys.csat_score is not null
+        and purchases.is_purchase_window_observable
+),
+
+aggregated as (
+    select
+        journey_month as month,
+        ai_interaction_type,
+        csat_band,
+        count(*) as csat_journeys,
+        sum(csat_score) as csat_total,
+        count(case when has_purchase_90d then 1 end) as purchasing_journeys,
+        coalesce(sum(revenue_90d), 0) as revenue_90d
+    from csat_journeys
+    group by journey_month, ai_interaction_type, csat_band
+),
+
+final as (
+    select
+        cast(month as date) as month,
+        ai_interaction_type,
+        csat_band,
+        cast(csat_journeys as {{ dbt.type_bigint() }}) as csat_journeys,
+        cast(csat_total as double) as csat_total,
+        {{ cx_safe_divide('csat_total', 'csat_journeys') }} as avg_csat,
+        cast(purchasing_journeys as {{ dbt.type_bigint() }}) as purchasing_journeys,
+        {{ cx_safe_divide('purchasing_journeys', 'csat_journeys') }} as purchase_rate_90d,
+        cast(revenue_90d as double) as revenue_90d,
+        {{ cx_safe_divide('revenue_90d', 'csat_journeys') }} as revenue_per_journey_90d
+    from aggregated
+)
+
+select * from final
