@@ -459,12 +459,14 @@ def _main(args: argparse.Namespace) -> int:
     if args.quiet:
         stats = run(seed, customers, start, days, out, bad_rows, write_days, lambda d: None)
     else:
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
             TextColumn("[bold]simulating[/] day {task.completed:.0f}/{task.total:.0f}"),
             BarColumn(),
             TimeElapsedColumn(),
+            console=Console(stderr=True),
             transient=True,
         ) as bar:
             task = bar.add_task("days", total=days)

@@ -17,6 +17,8 @@ from scripts.simulation import params as P
 from scripts.simulation.journeys import NULL, Journeys, JourneySimulator, categorical, time_of_day
 
 DAY = P.SECONDS_PER_DAY
+EVENT_BASE = ("cid", "etype", "t", "attr")
+EVENT_AUTH = ("a_method", "a_match", "a_synth", "a_result")
 TABLES = (
     "customers",
     "agents",
@@ -45,9 +47,23 @@ def crm_lag(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def bernoulli_subset(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
-    """Sorted indices in [0, n), each included with probability ≈ p (p small), in O(p·n)."""
-    k = int(rng.binomial(n, p)) if n else 0
-    return np.unique(rng.integers(0, n, k))
+    """Sorted indices in [0, n), each included independently with probability p, in O(p·n).
+
+    Geometric gaps between successes (the same law as one uniform per index, without touching
+    every index): used for rare per-customer events on large populations.
+    """
+    if n <= 0 or p <= 0:
+        return np.zeros(0, dtype=np.int64)
+    parts = []
+    pos = -1
+    while True:
+        m = int(n * p + 6 * np.sqrt(n * p) + 16)
+        idx = pos + np.cumsum(rng.geometric(p, m))
+        parts.append(idx[idx < n])
+        if idx[-1] >= n:
+            break
+        pos = int(idx[-1])
+    return np.concatenate(parts).astype(np.int64)
 
 
 class Grow:
@@ -154,6 +170,14 @@ class Simulation:
         )
         self.n_subs = np.bincount(cust, minlength=n).astype(np.int64)
         self._n_init_subs = len(cust)
+        # active subscriptions per customer at the start of the current day, kept up to date
+        # with +1 / -1 deltas on the day a subscription starts / its cancellation takes effect
+        self.active_subs = np.zeros(n, dtype=np.int64)
+        self._applied_day = -1
+        self.deltas: dict[int, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+        self._delta(cust, start, +1)
+        finite = np.isfinite(cancel)
+        self._delta(cust[finite], cancel[finite], -1)
         newcomers = np.flatnonzero(self.created_day >= 0)
         order = np.argsort(self.created_day[newcomers], kind="stable")
         self._new_by_day = newcomers[order]
@@ -197,10 +221,21 @@ class Simulation:
     def day_start(self, day: int) -> float:
         return self.start_s + day * DAY
 
-    def active_customers(self, t: float) -> np.ndarray:
-        s = self.subs
-        on = (s.start <= t) & (s.cancel > t)
-        return np.bincount(s.cust[on], minlength=self.n) > 0
+    def _delta(self, cust: np.ndarray, t: np.ndarray, sign: int) -> None:
+        """Count ``cust``'s subscription as active from the first day start at or after ``t``
+        (sign +1: it starts at t) or no longer (sign -1: it is cancelled at t)."""
+        day = np.ceil((t - self.start_s) / DAY).astype(np.int64)
+        day = np.maximum(day, self._applied_day + 1)  # never a day already applied
+        for d in np.unique(day):
+            sel = day == d
+            self.deltas[int(d)].append((cust[sel], np.full(int(sel.sum()), sign)))
+
+    def active_customers(self, day: int) -> np.ndarray:
+        """Customers with a subscription active at the start of ``day`` (days in order)."""
+        for cust, sign in self.deltas.pop(day, []):
+            np.add.at(self.active_subs, cust, sign)
+        self._applied_day = day
+        return self.active_subs > 0
 
     def agent_team_at(self, t: float) -> np.ndarray:
         return np.where(t >= self.agent_change_t, self.agent_team1, self.agent_team0)
@@ -331,6 +366,7 @@ class Simulation:
     # ---------------------------------------------------------------------------------------
     def _crm_background(self, rng, day, t0, t1, out) -> np.ndarray:
         """Today's CRM changes; returns which customers are active at the start of the day."""
+        active = self.active_customers(day)
         # customers created today: their first CRM version and subscriptions
         new = self._new_by_day[np.searchsorted(self._new_days, day, "left") :
                                np.searchsorted(self._new_days, day, "right")]  # fmt: skip
@@ -388,7 +424,6 @@ class Simulation:
             t = np.floor(t0 + time_of_day(rng, len(cancel)))
             reason = rng.integers(0, 5, len(cancel))
             self._cancel_subs(rng, cancel, t, reason, out)
-        active = self.active_customers(t0)
         win = bernoulli_subset(rng, self.n, P.P_WINBACK_PER_DAY)
         win = win[~active[win] & (self.created[win] < t0) & (self.n_subs[win] > 0) & (self.n_subs[win] < 10)]
         if len(win):
@@ -407,6 +442,7 @@ class Simulation:
                 upd=t,
             )
             self.n_subs[win] += 1
+            self._delta(win, t, +1)
             out["subscriptions"].append(self._sub_rows(idx, t, t + crm_lag(rng, len(win))))
         return active
 
@@ -416,20 +452,23 @@ class Simulation:
         scheduled = rng.random(len(subs)) < 0.4
         when = np.floor(np.where(scheduled, t + rng.uniform(1, 30, len(subs)) * DAY, t))
         s.cols["cancel"][subs] = when
+        self._delta(s.cust[subs], when, -1)
         s.cols["reason"][subs] = reason
         s.cols["upd"][subs] = t
         out["subscriptions"].append(self._sub_rows(subs, t, t + crm_lag(rng, len(subs))))
 
     def _orders(self, rng, day, t0, active, out) -> None:
-        live = self.created < t0
         weekend = (self.start + dt.timedelta(days=day)).weekday() >= 5
+        p_max = P.ORDER_RATE.max() / 0.7**2  # satisfaction is at most 1
+        cand = bernoulli_subset(rng, self.n, p_max)
+        cand = cand[self.created[cand] < t0]
         rate = (
-            P.ORDER_RATE[self.seg]
-            * (self.sat / 0.7) ** 2
-            * np.where(active, 1.0, 0.1)
+            P.ORDER_RATE[self.seg[cand]]
+            * (self.sat[cand] / 0.7) ** 2
+            * np.where(active[cand], 1.0, 0.1)
             * (0.8 if weekend else 1.0)
         )
-        who = np.flatnonzero(live & (rng.random(self.n) < rate))
+        who = cand[rng.random(len(cand)) * p_max < rate]
         m = len(who)
         if m == 0:
             return
@@ -448,16 +487,19 @@ class Simulation:
         )
 
     def _issues(self, rng, day, t0, active) -> JourneySimulator:
-        live = self.created < t0
         weekend = (self.start + dt.timedelta(days=day)).weekday() >= 5
         wk = P.WEEKEND_FACTOR if weekend else 1.0
-        rate = P.ISSUE_RATE[self.seg] * wk * np.where(active, 1.0, P.INACTIVE_ISSUE_FACTOR)
         outage = rng.random() < P.P_OUTAGE_DAY
         outage_region = int(rng.integers(0, len(P.REGIONS)))
-        extra = np.where(outage & (self.region == outage_region), 0.5 * rate, 0.0)
-        u = rng.random(self.n)
-        who = np.flatnonzero(live & (u < rate + extra))
-        is_outage = u[who] >= rate[who]
+        p_max = P.ISSUE_RATE.max() * 1.5
+        cand = bernoulli_subset(rng, self.n, p_max)
+        cand = cand[self.created[cand] < t0]
+        rate = P.ISSUE_RATE[self.seg[cand]] * wk * np.where(active[cand], 1.0, P.INACTIVE_ISSUE_FACTOR)
+        extra = np.where(outage & (self.region[cand] == outage_region), 0.5 * rate, 0.0)
+        u = rng.random(len(cand)) * p_max
+        hit = u < rate + extra
+        who = cand[hit]
+        is_outage = u[hit] >= rate[hit]
         intent = rng.choice(len(P.INTENTS), len(who), p=P.INTENT_MIX)
         intent = np.where(
             is_outage,
@@ -468,9 +510,9 @@ class Simulation:
         )
         t_issue = t0 + time_of_day(rng, len(who))
         # fraudsters impersonating active customers
-        act = np.flatnonzero(active & live)
-        n_f = int(rng.binomial(len(act), P.FRAUD_RATE)) if len(act) else 0
-        targets = np.sort(rng.choice(act, n_f, replace=False)) if n_f else np.zeros(0, np.int64)
+        targets = bernoulli_subset(rng, self.n, P.FRAUD_RATE)
+        targets = targets[active[targets] & (self.created[targets] < t0)]
+        n_f = len(targets)
         f_intent = np.where(
             rng.random(n_f) < 0.6, P.INTENT_ID["account_update"], P.INTENT_ID["password_reset"]
         )
@@ -493,11 +535,20 @@ class Simulation:
         c["load_t"] = np.floor(c["disc_t"]) + load_lag(rng, n)
         out["contacts"].append(c)
         if sink.events:
-            e = {k: np.concatenate([b[k] for b in sink.events]) for k in sink.events[0]}
+            e = {k: np.concatenate([b[k] for b in sink.events]) for k in EVENT_BASE}
+            sizes = np.array([len(b["cid"]) for b in sink.events])
+            offsets = np.cumsum(sizes) - sizes
+            for key in EVENT_AUTH:
+                col = np.full(int(sizes.sum()), NULL, dtype=np.int16)
+                for off, b in zip(offsets, sink.events, strict=True):
+                    if key in b:
+                        col[off : off + len(b[key])] = b[key]
+                e[key] = col
             order = np.lexsort((P.EVENT_ORDER[e["etype"]], np.floor(e["t"]), e["cid"]))
             e = {k: v[order] for k, v in e.items()}
             counts = np.unique(e["cid"], return_counts=True)[1]
             e["seq"] = np.arange(len(e["cid"])) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+            assert e["seq"].max() < 100, "event ids hold two digits of sequence per contact"
             corder = np.argsort(c["cid"])
             pos = corder[np.searchsorted(c["cid"], e["cid"], sorter=corder)]
             per_contact = rng.uniform(0, 600, n) + np.where(
@@ -515,11 +566,11 @@ class Simulation:
             out["fraud_cases"].append(f)
 
     def _unrelated_fraud(self, rng, day, t0, active, out) -> None:
-        act = np.flatnonzero(active)
-        m = int(rng.binomial(len(act), P.UNRELATED_FRAUD_RATE)) if len(act) else 0
+        who = bernoulli_subset(rng, self.n, P.UNRELATED_FRAUD_RATE)
+        who = who[active[who]]
+        m = len(who)
         if m == 0:
             return
-        who = np.sort(rng.choice(act, m, replace=False))
         t = np.floor(t0 + time_of_day(rng, m))
         confirmed = rng.random(m) < 0.7
         loss = np.where(confirmed, np.round(rng.lognormal(np.log(250), 0.8, m) * 100), 0)

@@ -108,12 +108,9 @@ class Sink:
             "cid": cid.astype(np.int64),
             "etype": np.full(n, etype, dtype=np.int8),
             "t": np.asarray(t, dtype=np.float64),
-            "attr": np.broadcast_to(np.asarray(attr, dtype=np.int32), (n,)).copy(),
+            "attr": np.broadcast_to(np.asarray(attr, dtype=np.int32), (n,)),
         }
-        if auth is None:
-            for key in ("a_method", "a_match", "a_synth", "a_result"):
-                batch[key] = np.full(n, NULL, dtype=np.int16)
-        else:
+        if auth is not None:  # the other event batches get null auth columns when combined
             for key, arr in zip(("a_method", "a_match", "a_synth", "a_result"), auth, strict=True):
                 batch[key] = arr.astype(np.int16)
         self.events.append(batch)

@@ -469,7 +469,8 @@ def test_ai_adoption_grows(attempts):
     start = agent["started_at"].min()
     first = agent[agent["started_at"] < start + pd.Timedelta(days=30)]["ai"].mean()
     last = agent[agent["started_at"] >= start + pd.Timedelta(days=60)]["ai"].mean()
-    assert first < 0.25 and last > first + 0.15
+    # adoption ramps 10 % → 60 % over 180 days: ≈14 % in days 0-30, ≈31 % in days 60-90
+    assert first < 0.22 and last > 0.24 and last > first + 0.08
 
 
 def test_repeat_contacts_switch_channels_inside_and_outside_the_window(attempts):
