@@ -77,3 +77,69 @@ pytest: $(STAMP) ## pytest (unit + integration)
 
 clean: ## remove generated data, warehouse files and dbt artefacts
 	rm -rf target logs data warehouse/*.duckdb warehouse/*.wal warehouse/runs
+
+# ---- analysts and BI: semantic layer, docs site, HTML report, Superset, DuckDB 1.4 compatibility ----------
+# The warehouse these read: the test warehouse when it has been built (CI), else the demo warehouse.
+BI_WAREHOUSE ?= $(if $(wildcard $(TEST_WAREHOUSE)),$(TEST_WAREHOUSE),$(CURDIR)/warehouse/cx.duckdb)
+SUPERSET_VENV := .venv-superset
+SUPERSET_PINS := apache-superset==6.1.0 duckdb-engine==0.17.0 duckdb==1.4.4 rich==15.0.0 cachetools==8.0.1 \
+	flask-caching==2.3.1
+SUPERSET_PORT ?= 8088
+DUCKDB14_VENV := .venv-duckdb14
+DUCKDB14_PIN := duckdb==1.4.4
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: semantic docs report browser-deps superset-venv superset test-superset duckdb14-venv
+
+semantic: $(STAMP) ## MetricFlow: validate the semantic layer against the warehouse and run example queries
+	DBT_TARGET_PATH=$(CURDIR)/target CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/dbt parse --quiet
+	CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/mf validate-configs
+	CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/mf query --metrics fcr_rate,bot_containment_rate,false_containment_rate \
+		--group-by metric_time__month --order metric_time__month
+	CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/mf query --metrics fcr_rate,resolution_rate,avg_ces,avg_csat,nps \
+		--group-by journey__ai_interaction_type --order journey__ai_interaction_type
+	CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/mf query --metrics retention_rate_30d,retention_rate_90d \
+		--group-by retention_cohort__ai_interaction_type --order retention_cohort__ai_interaction_type
+	CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/mf query \
+		--metrics revenue_at_risk,revenue_retained,revenue_protected,voice_risk_precision,voice_risk_recall
+
+docs: $(STAMP) ## dbt docs as ONE self-contained file: target/static_index.html (catalog from the warehouse if built)
+	@if [ -f "$(BI_WAREHOUSE)" ]; then \
+		echo "dbt docs generate --static (catalog from $(BI_WAREHOUSE))"; \
+		DBT_TARGET_PATH=$(CURDIR)/target CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/dbt docs generate --static --quiet; \
+	else \
+		echo "dbt docs generate --static --empty-catalog (no warehouse built)"; \
+		DBT_TARGET_PATH=$(CURDIR)/target CX_DBT_TARGET=lint $(BIN)/dbt docs generate --static --empty-catalog --quiet; \
+	fi
+	@ls -l target/static_index.html
+
+report: $(STAMP) ## the headline HTML report (charts inline, no network): target/report.html
+	$(BIN)/python -m scripts.report --warehouse $(BI_WAREHOUSE) --out target/report.html
+
+browser-deps: ## headless Chromium + fonts for the report render test (Debian packages)
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }
+	@chromium --version
+
+superset-venv: ## Apache Superset in its own venv (.venv-superset; pins do not fit the main env)
+	@if [ "$$(cat $(SUPERSET_VENV)/.pins 2>/dev/null)" != "$(SUPERSET_PINS)" ]; then \
+		rm -rf $(SUPERSET_VENV) && $(PYTHON) -m venv $(SUPERSET_VENV) && \
+		$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip && \
+		$(SUPERSET_VENV)/bin/python -m pip install --quiet $(SUPERSET_PINS) && \
+		echo "$(SUPERSET_PINS)" > $(SUPERSET_VENV)/.pins; \
+	fi
+
+superset: $(STAMP) superset-venv ## Superset on 127.0.0.1:$(SUPERSET_PORT), warehouse read-only, marts + dashboard
+	$(BIN)/python -m scripts.superset_setup --warehouse $(or $(CX_WAREHOUSE),$(BI_WAREHOUSE)) \
+		--port $(SUPERSET_PORT) --serve
+
+test-superset: $(STAMP) superset-venv duckdb14-venv ## slow: Superset SQL Lab + dashboard figures == marts; DuckDB 1.4 reads the file
+	CX_SUPERSET_TEST=1 CX_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(BIN)/python -m pytest \
+		tests/integration/test_superset.py tests/integration/test_duckdb_compat.py
+
+duckdb14-venv: ## DuckDB 1.4 in its own venv, to prove BI tools bundling DuckDB 1.4 can read the warehouse
+	@if [ "$$(cat $(DUCKDB14_VENV)/.pins 2>/dev/null)" != "$(DUCKDB14_PIN)" ]; then \
+		rm -rf $(DUCKDB14_VENV) && $(PYTHON) -m venv $(DUCKDB14_VENV) && \
+		$(DUCKDB14_VENV)/bin/python -m pip install --quiet $(DUCKDB14_PIN) && \
+		echo "$(DUCKDB14_PIN)" > $(DUCKDB14_VENV)/.pins; \
+	fi
