@@ -47,7 +47,7 @@ orders_in_window as (
     select
         matured_journeys.journey_id,
         count(*) as orders_90d,
-        sum(completed_orders.amount_reporting) as revenue_90d
+        {{ cx_sum('completed_orders.amount_reporting') }} as revenue_90d
     from matured_journeys
     inner join completed_orders
         on

@@ -89,7 +89,7 @@ mrr_at_start as (
     -- each subscription active at the journey's start, at the version in force at the start
     select
         matured_journeys.journey_id,
-        12 * sum(subscription_versions.mrr_reporting) as annualised_mrr_at_start,
+        12 * {{ cx_sum('subscription_versions.mrr_reporting') }} as annualised_mrr_at_start,
         count(*) as subscriptions_at_start
     from matured_journeys
     inner join subscription_versions

@@ -89,13 +89,13 @@ rows_aggregated as (
             cast(sum({{ side }}_journeys) as {{ dbt.type_bigint() }}) as {{ side }}_journeys,
             cast(sum({{ side }}_fcr_journeys) as {{ dbt.type_bigint() }}) as {{ side }}_fcr_journeys,
             cast(sum({{ side }}_handled_contacts) as {{ dbt.type_bigint() }}) as {{ side }}_handled_contacts,
-            sum({{ side }}_handle_seconds_total) as {{ side }}_handle_seconds_total,
+            {{ cx_sum(side ~ '_handle_seconds_total') }} as {{ side }}_handle_seconds_total,
             cast(sum({{ side }}_csat_journeys) as {{ dbt.type_bigint() }}) as {{ side }}_csat_journeys,
-            sum({{ side }}_csat_total) as {{ side }}_csat_total,
+            {{ cx_sum(side ~ '_csat_total') }} as {{ side }}_csat_total,
         {%- endfor %}
         {%- for metric in metrics %}
             -- Σ n_i × difference_i and Σ n_i over the intents where the metric is defined on both sides
-            sum(weight_journeys * {{ metric }}_difference) as {{ metric }}_weighted_difference,
+            {{ cx_sum('weight_journeys * ' ~ metric ~ '_difference') }} as {{ metric }}_weighted_difference,
             cast(
                 sum(case when {{ metric }}_difference is not null then weight_journeys end)
                 as {{ dbt.type_bigint() }}

@@ -33,9 +33,9 @@ aggregated as (
         channel,
         count(*) as matured_journeys,
         count(case when is_fcr then 1 end) as fcr_journeys,
-        coalesce(sum(effort_index), 0) as effort_index_total,
+        coalesce({{ cx_sum('effort_index') }}, 0) as effort_index_total,
         count(csat_score) as csat_journeys,
-        coalesce(sum(csat_score), 0) as csat_total
+        coalesce({{ cx_sum('csat_score') }}, 0) as csat_total
     from rated_journeys
     group by month, preferred_channel, channel
 ),

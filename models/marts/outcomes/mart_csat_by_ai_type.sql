@@ -37,9 +37,9 @@ aggregated as (
         ai_interaction_type,
         csat_band,
         count(*) as csat_journeys,
-        sum(csat_score) as csat_total,
+        {{ cx_sum('csat_score') }} as csat_total,
         count(case when has_purchase_90d then 1 end) as purchasing_journeys,
-        coalesce(sum(revenue_90d), 0) as revenue_90d
+        coalesce({{ cx_sum('revenue_90d') }}, 0) as revenue_90d
     from csat_journeys
     group by journey_month, ai_interaction_type, csat_band
 ),

@@ -21,12 +21,12 @@ aggregated as (
         ai_interaction_type,
         count(*) as matured_journeys,
         {%- for component in components %}
-            cast(coalesce(sum({{ component }}), 0) as double) as {{ component }}_total,
+            coalesce({{ cx_sum(component) }}, 0) as {{ component }}_total,
         {%- endfor %}
-        coalesce(sum(effort_index), 0) as effort_index_total,
+        coalesce({{ cx_sum('effort_index') }}, 0) as effort_index_total,
         count(case when is_high_effort then 1 end) as high_effort_journeys,
         count(ces_score) as ces_journeys,
-        coalesce(sum(ces_score), 0) as ces_score_total,
+        coalesce({{ cx_sum('ces_score') }}, 0) as ces_score_total,
         count(case when ces_score >= 5 then 1 end) as ces_agree_journeys
     from rated_journeys
     group by journey_date, channel, intent_group, ai_interaction_type

@@ -23,7 +23,7 @@ attempts_aggregated as (
         count(case when ai_interaction_type = 'self_service_ai' then 1 end) as contained_attempts,
         count(case when final_disposition = 'abandoned' then 1 end) as abandoned_attempts,
         cast(coalesce(sum(handled_contacts), 0) as {{ dbt.type_bigint() }}) as handled_contacts,
-        coalesce(sum(handle_seconds), 0) as handle_seconds_total
+        coalesce({{ cx_sum('handle_seconds') }}, 0) as handle_seconds_total
     from attempts
     group by attempt_date, channel, intent_group
 ),
@@ -106,7 +106,7 @@ sides_joined as (
         cast(sum(contained_attempts) as {{ dbt.type_bigint() }}) as contained_attempts,
         cast(sum(abandoned_attempts) as {{ dbt.type_bigint() }}) as abandoned_attempts,
         cast(sum(handled_contacts) as {{ dbt.type_bigint() }}) as handled_contacts,
-        sum(handle_seconds_total) as handle_seconds_total,
+        {{ cx_sum('handle_seconds_total') }} as handle_seconds_total,
         cast(sum(matured_journeys) as {{ dbt.type_bigint() }}) as matured_journeys,
         cast(sum(fcr_journeys) as {{ dbt.type_bigint() }}) as fcr_journeys,
         cast(sum(contained_journeys) as {{ dbt.type_bigint() }}) as contained_journeys,

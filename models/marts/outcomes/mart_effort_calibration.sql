@@ -35,9 +35,9 @@ journeys_aggregated as (
     select
         effort_band,
         count(*) as matured_journeys,
-        coalesce(sum(effort_index), 0) as effort_index_total,
+        coalesce({{ cx_sum('effort_index') }}, 0) as effort_index_total,
         count(ces_score) as ces_journeys,
-        coalesce(sum(ces_score), 0) as ces_score_total
+        coalesce({{ cx_sum('ces_score') }}, 0) as ces_score_total
     from rated_journeys
     group by effort_band
 ),

@@ -25,7 +25,7 @@ aggregated as (
         count(case when nps_score >= 9 then 1 end) as promoters,
         count(case when nps_score > 6 and nps_score < 9 then 1 end) as passives,
         count(case when nps_score <= 6 then 1 end) as detractors,
-        sum(nps_score) as nps_score_total
+        {{ cx_sum('nps_score') }} as nps_score_total
     from nps_journeys
     group by journey_month, ai_interaction_type
 ),

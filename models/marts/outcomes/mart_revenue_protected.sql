@@ -62,12 +62,14 @@ aggregated as (
         max(intent_group) as intent_group,
         count(case when is_at_risk_observable then 1 end) as at_risk_journeys,
         count(case when not is_at_risk_observable then 1 end) as pending_at_risk_journeys,
-        coalesce(sum(case when is_at_risk_observable then revenue_at_risk end), 0) as revenue_at_risk,
+        coalesce({{ cx_sum('case when is_at_risk_observable then revenue_at_risk end') }}, 0)
+            as revenue_at_risk,
         count(case when is_at_risk_observable and is_saved then 1 end) as saved_journeys,
         count(case when is_at_risk_observable and is_resolved then 1 end) as resolved_at_risk_journeys,
         count(case when is_at_risk_observable and is_resolved and is_saved then 1 end) as resolved_saved_journeys,
-        coalesce(sum(case when is_at_risk_observable and is_saved then revenue_at_risk end), 0) as revenue_retained,
-        coalesce(sum(revenue_protected), 0) as revenue_protected,
+        coalesce({{ cx_sum('case when is_at_risk_observable and is_saved then revenue_at_risk end') }}, 0)
+            as revenue_retained,
+        coalesce({{ cx_sum('revenue_protected') }}, 0) as revenue_protected,
         max(baseline_journeys) as baseline_journeys,
         max(baseline_saved_journeys) as baseline_saved_journeys,
         max(baseline_save_rate) as baseline_save_rate
