@@ -618,14 +618,31 @@ class Simulation:
         self.risk[c] = np.where(still, np.maximum(self.risk[c], a["risk"]), a["risk"])
         self.risk_until[c] = day + P.RISK_DAYS
 
+    def _subs_of(self, cust: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All subscriptions of the (distinct) customers ``cust``: (subscription, position in
+        ``cust``), ordered by subscription. The initial book is sorted by customer; win-backs
+        are appended after it."""
+        s = self.subs
+        n0 = self._n_init_subs
+        init_cust = s.cust[:n0]
+        lo = np.searchsorted(init_cust, cust, "left")
+        counts = np.searchsorted(init_cust, cust, "right") - lo
+        rec = np.repeat(np.arange(len(cust)), counts)
+        sub = np.repeat(lo, counts) + (np.arange(len(rec)) - np.repeat(np.cumsum(counts) - counts, counts))
+        if s.n > n0:
+            app = np.arange(n0, s.n)
+            order = np.argsort(cust)
+            pos = np.minimum(np.searchsorted(cust[order], s.cust[app]), len(cust) - 1)
+            hit = cust[order][pos] == s.cust[app]
+            sub = np.concatenate([sub, app[hit]])
+            rec = np.concatenate([rec, order[pos[hit]]])
+        order = np.argsort(sub, kind="stable")
+        return sub[order], rec[order]
+
     def _first_active_sub(self, cust: np.ndarray, t: np.ndarray, all_subs: np.ndarray | None):
         """Subscriptions of ``cust`` active at ``t`` and not yet cancelled (first one, or all)."""
+        cand, rr = self._subs_of(cust)
         s = self.subs
-        rec = np.full(self.n, -1)
-        rec[cust] = np.arange(len(cust))
-        r = rec[s.cust]
-        cand = np.flatnonzero(r >= 0)
-        rr = r[cand]
         ok = (s.start[cand] <= t[rr]) & np.isinf(s.cancel[cand])
         cand, rr = cand[ok], rr[ok]
         if all_subs is None:
