@@ -105,7 +105,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--customers",
         type=int,
         default=8000,
-        help="customers simulated; about 5.5 contacts per customer-year (default: 8000)",
+        help=(
+            "customers simulated; about 5.5 contacts per customer-year, so 1,400,000 give a "
+            "500-seat contact-centre year of ~7.5 M contacts (default: 8000)"
+        ),
     )
     parser.add_argument(
         "--start-date",
@@ -384,7 +387,7 @@ def print_summary(out: Path, totals: dict, stats: Stats, elapsed: float, mode: s
 
     console = Console(stderr=True)
     table = Table(title=f"{mode}: {out}", title_justify="left")
-    for col in ("table", "rows (total)", "files", "MB", "rows written now", "duplicates"):
+    for col in ("table", "rows", "files", "MB", "new rows", "new dups"):
         table.add_column(col, justify="right" if col != "table" else "left")
     for t in TABLES:
         table.add_row(
@@ -456,17 +459,28 @@ def _main(args: argparse.Namespace) -> int:
         mode = f"generated {days} days from {start}"
     out.mkdir(parents=True, exist_ok=True)
 
+    from rich.console import Console
+
+    console = Console(stderr=True)
     if args.quiet:
         stats = run(seed, customers, start, days, out, bad_rows, write_days, lambda d: None)
+    elif not console.is_terminal:  # a log, not a screen: one line per ~10 % of the days
+        step = max(1, days // 10)
+
+        def log_line(day: int) -> None:
+            if (day + 1) % step == 0 or day + 1 == days:
+                took = time.perf_counter() - started
+                print(f"simulated day {day + 1}/{days} ({took:.0f} s)", file=sys.stderr, flush=True)
+
+        stats = run(seed, customers, start, days, out, bad_rows, write_days, log_line)
     else:
-        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
             TextColumn("[bold]simulating[/] day {task.completed:.0f}/{task.total:.0f}"),
             BarColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=console,
             transient=True,
         ) as bar:
             task = bar.add_task("days", total=days)
