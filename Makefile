@@ -81,6 +81,7 @@ clean: ## remove generated data, warehouse files and dbt artefacts
 # ---- analysts and BI: semantic layer, docs site, HTML report, Superset, DuckDB 1.4 compatibility ----------
 # The warehouse these read: the test warehouse when it has been built (CI), else the demo warehouse.
 BI_WAREHOUSE ?= $(if $(wildcard $(TEST_WAREHOUSE)),$(TEST_WAREHOUSE),$(CURDIR)/warehouse/cx.duckdb)
+BI_RAW ?= $(if $(wildcard $(TEST_WAREHOUSE)),$(TEST_RAW),$(CURDIR)/data/raw)
 SUPERSET_VENV := .venv-superset
 SUPERSET_PINS := apache-superset==6.1.0 duckdb-engine==0.17.0 duckdb==1.4.4 rich==15.0.0 cachetools==8.0.1 \
 	flask-caching==2.3.1
@@ -104,12 +105,14 @@ semantic: $(STAMP) ## MetricFlow: validate the semantic layer against the wareho
 		--metrics revenue_at_risk,revenue_retained,revenue_protected,voice_risk_precision,voice_risk_recall
 
 docs: $(STAMP) ## dbt docs as ONE self-contained file: target/static_index.html (catalog from the warehouse if built)
-	@if [ -f "$(BI_WAREHOUSE)" ]; then \
+	@if [ -f "$(BI_WAREHOUSE)" ] && [ -d "$(BI_RAW)" ]; then \
 		echo "dbt docs generate --static (catalog from $(BI_WAREHOUSE))"; \
-		DBT_TARGET_PATH=$(CURDIR)/target CX_WAREHOUSE=$(BI_WAREHOUSE) $(BIN)/dbt docs generate --static --quiet; \
+		DBT_TARGET_PATH=$(CURDIR)/target CX_WAREHOUSE=$(BI_WAREHOUSE) CX_RAW_DIR=$(BI_RAW) \
+			$(BIN)/dbt docs generate --static --quiet; \
 	else \
-		echo "dbt docs generate --static --empty-catalog (no warehouse built)"; \
-		DBT_TARGET_PATH=$(CURDIR)/target CX_DBT_TARGET=lint $(BIN)/dbt docs generate --static --empty-catalog --quiet; \
+		echo "dbt docs generate --static --empty-catalog --no-compile (no warehouse / raw data built)"; \
+		DBT_TARGET_PATH=$(CURDIR)/target CX_DBT_TARGET=lint $(BIN)/dbt docs generate --static --empty-catalog \
+			--no-compile --quiet; \
 	fi
 	@ls -l target/static_index.html
 
