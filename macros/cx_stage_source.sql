@@ -5,7 +5,16 @@
         superseded / quarantined: the latest valid _loaded_at per primary key wins, ties broken by the file
         read last in sorted path order and the row's position in it); _record_key, _load_date, _source_file,
         _file_row_number; and _raw_row (the row as delivered, as JSON) for quarantined rows only.
-        orphan_parent: relation of accepted parents for the `orphan_column` check (events → contacts). -#}
+        orphan_parent: relation of accepted parents for the `orphan_column` check (events → contacts).
+
+        Incremental (a model configured materialized='incremental', unique_key=['_source_file',
+        '_file_row_number'], incremental_strategy='delete+insert'): a nightly run reads only the raw files not
+        yet in the table (DuckDB prunes the others by file name), validates them, and re-ranks them together
+        with the rows already stored for the same keys, so a later delivery supersedes the stored row and a
+        bad one never replaces it; for child tables the stored `orphan` rows whose parent is now accepted are
+        re-checked too. Every re-ranked row is rewritten with _batch_at = this run's start (cx_batch_at), which
+        is how incremental models downstream find the keys that changed. A row lands in exactly the state a
+        full refresh gives it. -#}
     {%- set raw_relation = source(source_name, table_name) -%}
     {%- set currency_relation = ref('currency_rates') -%}
     {%- if not execute -%}
@@ -20,6 +29,10 @@
     {%- set timestamp_columns = columns | selectattr('cx_type', 'equalto', 'timestamp') | map(attribute='name') | list -%}
     {%- set event_timestamps = timestamp_columns | reject('equalto', '_loaded_at') | list -%}
     {%- set reasons = [] -%}
+    {#- is_incremental() only for models configured incremental: unit tests of the others have no `this` -#}
+    {%- set incremental_run = config.get('materialized') == 'incremental' and is_incremental() -%}
+    {%- set key_columns = pk | map('lower') | list -%}
+    {%- set orphan_check = meta.get('orphan_column') and orphan_parent is not none -%}
 
     {#- missing_key: a null or empty (after trim) primary key column, whatever its type -#}
     {%- set checks = [] -%}
@@ -110,6 +123,11 @@ with
 
 raw_rows as (
     select * from {{ raw_relation }}
+    {%- if incremental_run %}
+    {%- set new_files = cx_new_source_files(table_name) %}
+    -- incremental: only the files not yet in this table
+    where {% if new_files %}filename in ('{{ new_files | join("', '") }}'){% else %}false{% endif %}
+    {%- endif %}
 ),
 
 typed as (
@@ -156,19 +174,7 @@ checked as (
     from typed
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by
-                {%- for k in pk %} t__{{ k }},{% endfor %}
-                (t___quarantine_reason is null)
-            order by t___loaded_at desc, filename desc, file_row_number desc
-        ) as t___delivery_rank
-    from checked
-),
-
-final as (
+new_rows as (
     select
         {%- for c in columns %}
         t__{{ c.name }} as {{ adapter.quote(c.name) }},
@@ -178,16 +184,106 @@ final as (
             as _record_key,
         filename as _source_file,
         file_row_number as _file_row_number,
-        case
-            when t___quarantine_reason is not null then 'quarantined'
-            when t___delivery_rank = 1 then 'accepted'
-            else 'superseded'
-        end as _status,
         t___quarantine_reason as _quarantine_reason,
         case
             when t___quarantine_reason is not null
                 then {{ cx_row_to_json(raw_names) }}
         end as _raw_row
+    from checked
+),
+
+{%- if incremental_run %}
+
+{%- if orphan_check %}
+
+orphans_adopted as (
+    -- stored orphans whose parent has been accepted since: they pass every check now
+    select {{ key_columns | join(', ') }}
+    from {{ this }}
+    where
+        _quarantine_reason = 'orphan'
+        and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
+),
+{%- endif %}
+
+stored_rows as (
+    -- the stored rows of every key delivered tonight (or adopted), re-ranked with the new rows
+    select
+        {%- for c in columns %}
+        {{ adapter.quote(c.name) }},
+        {%- endfor %}
+        _load_date,
+        _record_key,
+        _source_file,
+        _file_row_number,
+        {%- if orphan_check %}
+        case
+            when
+                _quarantine_reason = 'orphan'
+                and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
+                then null
+            else _quarantine_reason
+        end as _quarantine_reason,
+        case
+            when
+                _quarantine_reason = 'orphan'
+                and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
+                then null
+            else _raw_row
+        end as _raw_row
+        {%- else %}
+        _quarantine_reason,
+        _raw_row
+        {%- endif %}
+    from {{ this }}
+    where
+        ({{ key_columns | join(', ') }}) in (select {{ key_columns | join(', ') }} from new_rows)
+        {%- if orphan_check %}
+        or ({{ key_columns | join(', ') }}) in (select {{ key_columns | join(', ') }} from orphans_adopted)
+        {%- endif %}
+),
+
+candidate_rows as (
+    select * from new_rows
+    union all
+    select * from stored_rows
+),
+{%- else %}
+
+candidate_rows as (
+    select * from new_rows
+),
+{%- endif %}
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by
+                {%- for k in pk %} {{ adapter.quote(k) }},{% endfor %}
+                (_quarantine_reason is null)
+            order by _loaded_at desc, _source_file desc, _file_row_number desc
+        ) as _delivery_rank
+    from candidate_rows
+),
+
+final as (
+    select
+        {%- for c in columns %}
+        {{ adapter.quote(c.name) }},
+        {%- endfor %}
+        _load_date,
+        _record_key,
+        _source_file,
+        _file_row_number,
+        case
+            when _quarantine_reason is not null then 'quarantined'
+            when _delivery_rank = 1 then 'accepted'
+            else 'superseded'
+        end as _status,
+        _quarantine_reason,
+        _raw_row,
+        {{ cx_batch_at() }} as _batch_at
     from ranked
 )
 

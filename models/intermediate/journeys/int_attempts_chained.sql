@@ -1,3 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='attempt_id',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts() }}){% endif %}",
+) }}
+{#- Incremental: a run recomputes the chains of the contacts that changed, under their old and new
+    initial_contact_id (cx_changed_attempts); the pre-hook first deletes their stored rows, so a chain left
+    without contacts disappears as in a full refresh. -#}
+-- depends_on: {{ ref('base_platform__contacts') }}
+-- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('stg_platform__contacts') }}
 with
 
 contacts as (
@@ -7,6 +19,12 @@ contacts as (
 intents as (
     select * from {{ ref('intents') }}
 ),
+{%- if is_incremental() %}
+
+changed_attempts as (
+    {{ cx_changed_attempts() }}
+),
+{%- endif %}
 
 contacts_in_chain_order as (
     select
@@ -25,6 +43,9 @@ contacts_in_chain_order as (
                 contacts.contact_id
         ) as head_rank
     from contacts
+    {%- if is_incremental() %}
+    where contacts.initial_contact_id in (select changed_attempts.attempt_id from changed_attempts)
+    {%- endif %}
 ),
 
 first_customer as (
@@ -126,7 +147,8 @@ final as (
         typed.auth_attempts,
         typed.failed_auths,
         typed.sensitive_actions,
-        typed.max_synthetic_voice_score
+        typed.max_synthetic_voice_score,
+        {{ cx_batch_at() }} as _batch_at
     from typed
     left join intents
         on typed.intent = intents.intent

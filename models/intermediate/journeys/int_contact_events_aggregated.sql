@@ -1,3 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='contact_id',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ cx_changed_contacts() }}){% endif %}",
+) }}
+{#- Incremental: a run recomputes the contacts whose contact row or events changed (cx_changed_contacts); the
+    pre-hook first deletes their stored rows, so a contact left without events disappears as in a full refresh. -#}
+-- depends_on: {{ ref('base_platform__contacts') }}
+-- depends_on: {{ ref('base_platform__contact_events') }}
 with
 
 events as (
@@ -7,6 +17,12 @@ events as (
 contacts as (
     select * from {{ ref('stg_platform__contacts') }}
 ),
+{%- if is_incremental() %}
+
+changed_contacts as (
+    {{ cx_changed_contacts() }}
+),
+{%- endif %}
 
 events_with_next_hold_end as (
     select
@@ -18,6 +34,9 @@ events_with_next_hold_end as (
             rows between 1 following and unbounded following
         ) as next_hold_end_at
     from events
+    {%- if is_incremental() %}
+    where events.contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {%- endif %}
 ),
 
 holds_closed as (
@@ -53,7 +72,8 @@ aggregated as (
         count(case when event_type = 'auth_attempt' then 1 end) as auth_attempts,
         count(case when event_type = 'auth_attempt' and auth_result = 'fail' then 1 end) as failed_auths,
         count(case when event_type = 'sensitive_action' then 1 end) as sensitive_actions,
-        max(case when event_type = 'auth_attempt' then synthetic_voice_score end) as max_synthetic_voice_score
+        max(case when event_type = 'auth_attempt' then synthetic_voice_score end) as max_synthetic_voice_score,
+        {{ cx_batch_at() }} as _batch_at
     from holds_closed
     group by contact_id
 )

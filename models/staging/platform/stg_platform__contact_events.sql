@@ -1,8 +1,23 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+) }}
+
 with
 
 base as (
     select * from {{ ref('base_platform__contact_events') }}
 ),
+{%- if is_incremental() %}
+
+changed_keys as (
+    -- incremental: the keys whose raw rows were (re)written since this table's last run
+    select event_id
+    from base
+    where _batch_at > {{ cx_batch_watermark() }}
+),
+{%- endif %}
 
 accepted as (
     select
@@ -12,9 +27,14 @@ accepted as (
         event_at,
         attributes,
         _loaded_at,
-        _load_date
+        _load_date,
+        _batch_at
     from base
-    where _status = 'accepted'
+    where
+        _status = 'accepted'
+    {% if is_incremental() %}
+            and event_id in (select changed_keys.event_id from changed_keys)
+        {% endif %}
 ),
 
 parsed as (

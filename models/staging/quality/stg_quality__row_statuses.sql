@@ -1,4 +1,7 @@
-{#- Every raw row of every table with its SPEC §6 status; the basis of quarantine and mart_data_quality. -#}
+{#- Every raw row of every table with its SPEC §6 status; the basis of quarantine and mart_data_quality.
+    A view: it only unions the base tables, which are already materialised (incrementally for the big ones), so
+    a nightly build does not copy every raw row once more. -#}
+{{ config(materialized='view') }}
 with
 
 {% for source_name, table_name in cx_raw_tables() %}
