@@ -106,6 +106,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="build models without running dbt data tests (validation still runs)",
     )
+    parser.add_argument(
+        "--skip-freshness", action="store_true", help="do not run dbt source freshness (step 4)"
+    )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     if args.vars is not None:
@@ -194,6 +197,7 @@ class Run:
             "raw_dir": self.raw_dir,
             "options": {
                 "full_refresh": args.full_refresh,
+                "skip_freshness": args.skip_freshness,
                 "vars": json.loads(args.vars) if args.vars else None,
                 "skip_tests": args.skip_tests,
             },
@@ -257,6 +261,12 @@ def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[st
     return summary
 
 
+def _record_freshness(run: Run, note: dict[str, Any], freshness: dict[str, Any]) -> None:
+    run.record["freshness"] = freshness
+    statuses = [source["status"] for source in freshness["sources"].values()]
+    note["summary"] = ", ".join(f"{statuses.count(s)} {s}" for s in sorted(set(statuses))) or "no result"
+
+
 def _build(run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: bool) -> dbt.DbtResult:
     command = ["build", "--exclude-resource-type", "unit_test"]
     if run.args.skip_tests:
@@ -282,9 +292,19 @@ def _build_failure_message(result: dbt.DbtResult, tests: dict[str, Any], models:
     if failed_tests:
         parts.append(f"{len(failed_tests)} test(s) failed ({', '.join(failed_tests[:3])})")
     if not parts:
-        lines = [line for line in result.tail(40).splitlines() if "error" in line.lower()]
-        parts.append(lines[-1].strip() if lines else f"dbt exited with {result.returncode}")
+        parts.append(_dbt_error_summary(result))
     return "; ".join(parts)
+
+
+def _dbt_error_summary(result: dbt.DbtResult) -> str:
+    """The lines after dbt's "Encountered an error:" (or the last error line), joined into one."""
+    lines = [line.strip() for line in (result.stdout + "\n" + result.stderr).splitlines()]
+    for index, line in enumerate(lines):
+        if "Encountered an error" in line:
+            following = [text for text in lines[index + 1 : index + 4] if text and "WARNING" not in text]
+            return " ".join(following)[:400] or line
+    errors = [line for line in lines if "error" in line.lower()]
+    return errors[-1][:400] if errors else f"dbt exited with {result.returncode}"
 
 
 def execute(run: Run) -> None:
@@ -317,7 +337,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         except landing_zone.LandingZoneError as error:
             run.record["landing_zone"] = {"problems": error.problems}
             raise NightlyFailure(
-                "landing zone", EXIT_LANDING, f"{error}; fix or remove the file and re-run"
+                "landing zone", EXIT_LANDING, f"{error}; fix the landing zone and re-run"
             ) from error
         run.record["landing_zone"] = {table: vars(report) for table, report in reports.items()}
         note["summary"] = (
@@ -349,10 +369,11 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         )
 
     with run.step("freshness") as note:
-        freshness = _freshness(run, candidate, target, lock_fd)
-        run.record["freshness"] = freshness
-        statuses = [source["status"] for source in freshness["sources"].values()]
-        note["summary"] = ", ".join(f"{statuses.count(s)} {s}" for s in sorted(set(statuses))) or "no result"
+        if run.args.skip_freshness:
+            run.record["freshness"] = {"skipped": True}
+            note["summary"] = "skipped (--skip-freshness)"
+        else:
+            _record_freshness(run, note, _freshness(run, candidate, target, lock_fd))
 
     with run.step("build") as note:
         result = _build(run, candidate, target, lock_fd, full_refresh)
