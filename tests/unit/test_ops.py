@@ -1,0 +1,130 @@
+"""Fast checks of the nightly's building blocks (scripts/ops): contract rendering, landing-zone check,
+Spearman correlation, build lock and atomic publish. No dbt run needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from scripts.ops import contract, landing_zone, validate, warehouse
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def raw_contract() -> dict:
+    return contract.render_macro(PROJECT_DIR)
+
+
+def _write_table(root: Path, table: str, spec: dict, drop: str | None = None) -> Path:
+    row = {}
+    for column in spec["columns"]:
+        name = column["name"]
+        if name == drop:
+            continue
+        row[name] = dt.datetime(2025, 1, 1) if column["cx_type"] == "timestamp" else "x"
+    folder = root / table / "load_date=2025-01-01"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "part-0000.parquet"
+    pq.write_table(pa.Table.from_pylist([row]), path)
+    return path
+
+
+def test_contract_renders_the_eight_tables_of_spec_2(raw_contract: dict) -> None:
+    assert sorted(raw_contract) == sorted(
+        [
+            "customers",
+            "agents",
+            "contacts",
+            "contact_events",
+            "survey_responses",
+            "subscriptions",
+            "orders",
+            "fraud_cases",
+        ]
+    )
+    assert raw_contract["contacts"]["primary_key"] == ["contact_id"]
+    required = {c["name"] for c in raw_contract["contacts"]["columns"] if c.get("required")}
+    assert {"contact_id", "initiated_at", "disconnected_at", "_loaded_at"} <= required
+    assert "customer_id" not in required
+
+
+def test_landing_zone_accepts_a_complete_zone(tmp_path: Path, raw_contract: dict) -> None:
+    for table, spec in raw_contract.items():
+        _write_table(tmp_path, table, spec)
+    reports = landing_zone.check(tmp_path, raw_contract)
+    assert {table: report.rows for table, report in reports.items()} == dict.fromkeys(raw_contract, 1)
+
+
+def test_landing_zone_names_table_column_and_file(tmp_path: Path, raw_contract: dict) -> None:
+    paths = {}
+    for table, spec in raw_contract.items():
+        paths[table] = _write_table(
+            tmp_path, table, spec, drop="event_at" if table == "contact_events" else None
+        )
+    (tmp_path / "orders" / "load_date=2025-01-02").mkdir()
+    corrupt = tmp_path / "orders" / "load_date=2025-01-02" / "part-0000.parquet"
+    corrupt.write_bytes(b"not parquet")
+    with pytest.raises(landing_zone.LandingZoneError) as error:
+        landing_zone.check(tmp_path, raw_contract)
+    problems = "\n".join(error.value.problems)
+    assert (
+        f"raw table 'contact_events' is missing required column 'event_at' in file {paths['contact_events']}"
+        in problems
+    )
+    assert f"raw file {corrupt} of table 'orders' cannot be read" in problems
+
+
+def test_landing_zone_reports_a_missing_table(tmp_path: Path, raw_contract: dict) -> None:
+    for table, spec in raw_contract.items():
+        if table != "fraud_cases":
+            _write_table(tmp_path, table, spec)
+    with pytest.raises(landing_zone.LandingZoneError, match="'fraud_cases' has no Parquet files"):
+        landing_zone.check(tmp_path, raw_contract)
+
+
+def test_spearman_with_ties_and_degenerate_input() -> None:
+    assert validate.spearman([1, 2, 3, 4], [7.0, 5.0, 4.0, 1.0]) == pytest.approx(-1.0)
+    assert validate.spearman([1, 2, 3], [1.0, 1.0, 2.0]) == pytest.approx(0.8660254)
+    assert validate.spearman([1], [2.0]) is None
+    assert validate.spearman([1, 2], [3.0, 3.0]) is None
+
+
+def test_lock_is_exclusive(tmp_path: Path) -> None:
+    live = tmp_path / "cx.duckdb"
+    first = warehouse.build_lock(live, "first")
+    first.__enter__()
+    try:
+        with pytest.raises(warehouse.WarehouseBusy, match="first"), warehouse.build_lock(live, "second"):
+            pass
+    finally:
+        first.__exit__(None, None, None)
+    with warehouse.build_lock(live, "third"):
+        pass
+
+
+def test_publish_replaces_atomically_and_refuses_a_changed_live_file(tmp_path: Path) -> None:
+    live = tmp_path / "cx.duckdb"
+    connection = duckdb.connect(str(live))
+    connection.execute("create table t as select 1 as v")
+    connection.close()
+    candidate, state = warehouse.prepare_candidate(live)
+    assert candidate.name == live.name and candidate.parent != live.parent
+    connection = duckdb.connect(str(candidate))
+    connection.execute("update t set v = 2")
+    connection.close()
+    reader = duckdb.connect(str(live), read_only=True)  # a BI tool connected during the build
+    warehouse.publish(candidate, live, state)
+    assert reader.execute("select v from t").fetchone() == (1,)  # keeps its snapshot
+    reader.close()
+    assert duckdb.connect(str(live), read_only=True).execute("select v from t").fetchone() == (2,)
+
+    candidate, state = warehouse.prepare_candidate(live)
+    live.touch()  # somebody wrote to the live file meanwhile
+    with pytest.raises(warehouse.PublishError, match="changed during the build"):
+        warehouse.publish(candidate, live, state)
