@@ -37,7 +37,7 @@
     {#- missing_key: a null or empty (after trim) primary key column, whatever its type -#}
     {%- set checks = [] -%}
     {%- for k in pk -%}
-        {%- do checks.append("coalesce(trim(cast(" ~ adapter.quote(k) ~ " as varchar)), '') = ''") -%}
+        {%- do checks.append("coalesce(" ~ cx_trim("cast(" ~ adapter.quote(k) ~ " as varchar)") ~ ", '') = ''") -%}
     {%- endfor -%}
     {%- do reasons.append(('missing_key', checks)) -%}
 
@@ -67,7 +67,7 @@
                 ~ (c.accepted_values | join("', '")) ~ "'))") -%}
         {%- elif c.cx_type == 'currency' -%}
             {%- do checks.append("(t__" ~ c.name ~ " is not null and t__" ~ c.name
-                ~ " not in (select lower(trim(currency)) from " ~ currency_relation ~ "))") -%}
+                ~ " not in (select lower(" ~ cx_trim('currency') ~ ") from " ~ currency_relation ~ "))") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- do reasons.append(('unknown_enum', checks)) -%}
@@ -138,9 +138,9 @@ typed as (
         {%- if c.cx_type == 'timestamp' %}
         {{ cx_parse_timestamp(q, raw_types.get(c.name | lower)) }} as t__{{ c.name }},
         {%- elif c.cx_type in ('enum', 'currency') %}
-        lower(trim(cast({{ q }} as varchar))) as t__{{ c.name }},
+        lower({{ cx_trim('cast(' ~ q ~ ' as varchar)') }}) as t__{{ c.name }},
         {%- elif c.cx_type == 'intent' %}
-        nullif(lower(trim(cast({{ q }} as varchar))), '') as t__{{ c.name }},
+        nullif(lower({{ cx_trim('cast(' ~ q ~ ' as varchar)') }}), '') as t__{{ c.name }},
         {%- elif c.cx_type == 'double' %}
         {{ cx_safe_cast(q, 'double') }} as t__{{ c.name }},
         {%- elif c.cx_type == 'decimal' %}
@@ -150,7 +150,7 @@ typed as (
         {%- elif c.cx_type == 'json' %}
         cast({{ q }} as varchar) as t__{{ c.name }},
         {%- else %}
-        trim(cast({{ q }} as varchar)) as t__{{ c.name }},
+        {{ cx_trim('cast(' ~ q ~ ' as varchar)') }} as t__{{ c.name }},
         {%- endif %}
         {%- endfor %}
         {%- if 'load_date' in raw_types %}
@@ -180,7 +180,7 @@ new_rows as (
         t__{{ c.name }} as {{ adapter.quote(c.name) }},
         {%- endfor %}
         t___load_date as _load_date,
-        concat_ws('|', {% for k in pk %}coalesce(trim(cast({{ adapter.quote(k) }} as varchar)), ''){{ ', ' if not loop.last }}{% endfor %})
+        concat_ws('|', {% for k in pk %}coalesce({{ cx_trim('cast(' ~ adapter.quote(k) ~ ' as varchar)') }}, ''){{ ', ' if not loop.last }}{% endfor %})
             as _record_key,
         filename as _source_file,
         file_row_number as _file_row_number,

@@ -67,7 +67,7 @@ aggregated as (
             as ai_suggestions_accepted,
         count(case when event_type = 'ivr_menu' then 1 end) as ivr_steps,
         count(case when event_type = 'hold_start' then 1 end) as holds,
-        coalesce(sum(hold_seconds), 0) as hold_seconds,
+        coalesce({{ cx_sum('hold_seconds') }}, 0) as hold_seconds,
         count(case when event_type = 'transfer' then 1 end) as transfer_events,
         count(case when event_type = 'auth_attempt' then 1 end) as auth_attempts,
         count(case when event_type = 'auth_attempt' and auth_result = 'fail' then 1 end) as failed_auths,

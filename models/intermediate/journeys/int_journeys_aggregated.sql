@@ -83,8 +83,8 @@ rolled_up as (
             as any_ai_involved,
         cast(sum(transfers) as {{ dbt.type_bigint() }}) as transfers,
         cast(sum(ivr_steps) as {{ dbt.type_bigint() }}) as ivr_steps,
-        sum(queue_wait_seconds) / 60.0 as queue_wait_minutes,
-        sum(hold_seconds) / 60.0 as hold_minutes,
+        {{ cx_sum('queue_wait_seconds') }} / 60.0 as queue_wait_minutes,
+        {{ cx_sum('hold_seconds') }} / 60.0 as hold_minutes,
         cast(sum(failed_auths) as {{ dbt.type_bigint() }}) as failed_auths
     from journey_attempts
     group by journey_id

@@ -44,14 +44,14 @@ parsed as (
         {{ cx_json_text('attributes', 'option') }} as ivr_option,
         {{ cx_json_text('attributes', 'bot_id') }} as bot_id,
         {{ cx_safe_cast(cx_json_text('attributes', 'confidence'), 'double') }} as bot_confidence,
-        lower(trim({{ cx_json_text('attributes', 'outcome') }})) as bot_outcome,
+        lower({{ cx_trim(cx_json_text('attributes', 'outcome')) }}) as bot_outcome,
         {{ cx_safe_cast(cx_json_text('attributes', 'accepted'), dbt.type_boolean()) }} as is_suggestion_accepted,
-        lower(trim({{ cx_json_text('attributes', 'method') }})) as auth_method,
+        lower({{ cx_trim(cx_json_text('attributes', 'method')) }}) as auth_method,
         {{ cx_safe_cast(cx_json_text('attributes', 'match_score'), 'double') }} as auth_match_score,
         {{ cx_safe_cast(cx_json_text('attributes', 'synthetic_voice_score'), 'double') }}
             as synthetic_voice_score,
-        lower(trim({{ cx_json_text('attributes', 'result') }})) as auth_result,
-        lower(trim({{ cx_json_text('attributes', 'action') }})) as sensitive_action,
+        lower({{ cx_trim(cx_json_text('attributes', 'result')) }}) as auth_result,
+        lower({{ cx_trim(cx_json_text('attributes', 'action')) }}) as sensitive_action,
         {{ cx_json_text('attributes', 'to_queue') }} as transfer_to_queue
     from accepted
 ),
