@@ -255,36 +255,57 @@ candidate_rows as (
 ),
 {%- endif %}
 
-ranked as (
+{%- set quoted_pk = [] %}
+{%- for k in pk %}{% do quoted_pk.append(adapter.quote(k)) %}{% endfor %}
+
+dup_keys as (
+    -- keys with more than one valid delivery: only these need ranking (almost every key arrives once)
+    select {{ quoted_pk | join(', ') }}
+    from candidate_rows
+    where _quarantine_reason is null
+    group by {{ quoted_pk | join(', ') }}
+    having count(*) > 1
+),
+
+dups_ranked as (
     select
-        *,
+        _source_file,
+        _file_row_number,
         row_number() over (
-            partition by
-                {%- for k in pk %} {{ adapter.quote(k) }},{% endfor %}
-                (_quarantine_reason is null)
+            partition by {{ quoted_pk | join(', ') }}
             order by _loaded_at desc, _source_file desc, _file_row_number desc
         ) as _delivery_rank
     from candidate_rows
+    where
+        _quarantine_reason is null
+        and ({{ quoted_pk | join(', ') }}) in (
+            select {{ quoted_pk | join(', ') }} from dup_keys
+        )
 ),
 
 final as (
+    -- a valid row is accepted when it is its key's only valid delivery or ranks first among them
     select
         {%- for c in columns %}
-        {{ adapter.quote(c.name) }},
+        candidate_rows.{{ adapter.quote(c.name) }},
         {%- endfor %}
-        _load_date,
-        _record_key,
-        _source_file,
-        _file_row_number,
+        candidate_rows._load_date,
+        candidate_rows._record_key,
+        candidate_rows._source_file,
+        candidate_rows._file_row_number,
         case
-            when _quarantine_reason is not null then 'quarantined'
-            when _delivery_rank = 1 then 'accepted'
+            when candidate_rows._quarantine_reason is not null then 'quarantined'
+            when coalesce(dups_ranked._delivery_rank, 1) = 1 then 'accepted'
             else 'superseded'
         end as _status,
-        _quarantine_reason,
-        _raw_row,
+        candidate_rows._quarantine_reason,
+        candidate_rows._raw_row,
         {{ cx_batch_at() }} as _batch_at
-    from ranked
+    from candidate_rows
+    left join dups_ranked
+        on
+            candidate_rows._source_file = dups_ranked._source_file
+            and candidate_rows._file_row_number = dups_ranked._file_row_number
 )
 
 select * from final
