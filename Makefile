@@ -146,3 +146,11 @@ duckdb14-venv: ## DuckDB 1.4 in its own venv, to prove BI tools bundling DuckDB 
 		$(DUCKDB14_VENV)/bin/python -m pip install --quiet $(DUCKDB14_PIN) && \
 		echo "$(DUCKDB14_PIN)" > $(DUCKDB14_VENV)/.pins; \
 	fi
+
+# ---- benchmark (issue 9): scales S ≈ 75 k, M ≈ 750 k, L ≈ 7.5 M contacts; see benchmarks/README.md
+BENCH_SCALES ?= S,M
+BENCH_WORK ?= /tmp/cx_bench
+BENCH_ARGS ?= --reuse-data
+.PHONY: bench
+bench: $(STAMP) ## benchmark build, replay, floor and nightly (BENCH_SCALES=S,M,L; results in benchmarks/results)
+	$(BIN)/python -m scripts.benchmark --scales $(BENCH_SCALES) --work-dir $(BENCH_WORK) $(BENCH_ARGS)

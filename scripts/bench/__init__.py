@@ -1,0 +1,1 @@
+"""Building blocks of ``python -m scripts.benchmark`` (see that module's docstring)."""

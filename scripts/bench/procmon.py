@@ -1,0 +1,172 @@
+"""Run a command and measure it: wall time, peak RSS of its whole process tree, load average.
+
+No psutil: the tree is found by scanning /proc for descendants of the child every POLL seconds and
+summing their resident set sizes. /usr/bin/time (when present) adds the kernel's own peak RSS of the
+largest single process as a cross-check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+POLL = 0.2
+PAGE = os.sysconf("SC_PAGE_SIZE")
+GNU_TIME = Path("/usr/bin/time")
+
+
+def loadavg() -> tuple[float, float, float]:
+    one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
+    return float(one), float(five), float(fifteen)
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        # the command name may contain spaces and parentheses: ppid follows the last ')'
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in `root` and all its descendants right now."""
+    children = _children_map()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        stack.extend(children.get(pid, []))
+    return total
+
+
+@dataclass
+class Measure:
+    command: list[str]
+    returncode: int
+    wall_s: float
+    peak_tree_rss_bytes: int
+    peak_process_rss_bytes: int | None
+    cpu_s: float | None = None
+    load_1m_samples: list[float] = field(default_factory=list)
+    stdout_tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def load_summary(self) -> dict[str, float | None]:
+        samples = self.load_1m_samples
+        if not samples:
+            return {"mean": None, "max": None}
+        return {"mean": round(statistics.fmean(samples), 2), "max": round(max(samples), 2)}
+
+    def as_dict(self) -> dict:
+        return {
+            "returncode": self.returncode,
+            "wall_s": round(self.wall_s, 2),
+            "peak_tree_rss_gib": round(self.peak_tree_rss_bytes / 2**30, 3),
+            "peak_process_rss_gib": None
+            if self.peak_process_rss_bytes is None
+            else round(self.peak_process_rss_bytes / 2**30, 3),
+            "cpu_s": None if self.cpu_s is None else round(self.cpu_s, 1),
+            "load_1m": self.load_summary(),
+        }
+
+
+def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | None = None) -> Measure:
+    """Run `command` to completion; stdout and stderr go to log_file (or are discarded)."""
+    time_file = None
+    full = list(command)
+    if GNU_TIME.exists():
+        handle, time_file = tempfile.mkstemp(prefix="bench_time_", suffix=".json")
+        os.close(handle)
+        usage_format = '{"max_rss_kb": %M, "user_s": %U, "sys_s": %S}'
+        full = [str(GNU_TIME), "-f", usage_format, "-o", time_file, *command]
+    out = open(log_file, "a") if log_file else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    try:
+        if log_file:
+            out.write(f"$ {' '.join(command)}\n")
+            out.flush()
+        started = time.perf_counter()
+        process = subprocess.Popen(full, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        peak = 0
+        loads: list[float] = []
+        stop = threading.Event()
+
+        def poll() -> None:
+            nonlocal peak
+            last_load = 0.0
+            while not stop.is_set():
+                peak = max(peak, tree_rss(process.pid))
+                now = time.perf_counter()
+                if now - last_load >= 2.0:
+                    loads.append(loadavg()[0])
+                    last_load = now
+                stop.wait(POLL)
+
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+        returncode = process.wait()
+        wall = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+    finally:
+        if log_file:
+            out.close()
+    process_peak, cpu = None, None
+    if time_file:
+        try:
+            usage = json.loads(Path(time_file).read_text().strip().splitlines()[-1])
+            process_peak = usage["max_rss_kb"] * 1024
+            cpu = usage["user_s"] + usage["sys_s"]
+        except (OSError, ValueError, KeyError, IndexError):
+            process_peak = None
+        Path(time_file).unlink(missing_ok=True)
+    tail = ""
+    if log_file and log_file.exists():
+        tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-25:])
+    return Measure(command, returncode, wall, peak, process_peak, cpu, loads, tail)
+
+
+class LoadSampler:
+    """Samples the 1-minute load average every few seconds while a block runs (for in-process work)."""
+
+    def __init__(self, every: float = 2.0) -> None:
+        self.every = every
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(loadavg()[0])
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict[str, float | None]:
+        if not self.samples:
+            return {"mean": None, "max": None}
+        return {"mean": round(statistics.fmean(self.samples), 2), "max": round(max(self.samples), 2)}

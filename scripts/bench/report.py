@@ -1,0 +1,281 @@
+"""Markdown report, terminal summary and the combination of several benchmark results."""
+
+from __future__ import annotations
+
+TARGETS = {
+    "full_s": 300.0,
+    "dbt_overhead_ratio": 1.3,
+    "nightly_ratio": 0.10,
+    "peak_gib": 8.0,
+}
+
+
+def _f(value, spec: str = ".1f", none: str = "—") -> str:
+    return none if value is None else format(value, spec)
+
+
+def _load(run: dict | None) -> str:
+    load = (run or {}).get("load_1m") or {}
+    if load.get("mean") is None:
+        return "—"
+    return f"{load['mean']:.1f} (max {load['max']:.1f})"
+
+
+def combine(documents: list[dict]) -> dict:
+    """The latest result per scale across documents (later documents win), machine info from the last."""
+    combined = {k: v for k, v in documents[-1].items() if k != "scales"}
+    combined["label"] = "combined: " + ", ".join(
+        f"{name} from {doc['generated_at']}" for doc in documents for name in doc["scales"]
+    )
+    combined["scales"] = {}
+    for doc in documents:
+        for name, result in doc["scales"].items():
+            if "error" not in result:
+                combined["scales"][name] = result | {"source_generated_at": doc["generated_at"]}
+    order = {"S": 0, "M": 1, "L": 2}
+    combined["scales"] = dict(sorted(combined["scales"].items(), key=lambda kv: order.get(kv[0], 9)))
+    return combined
+
+
+def _contacts(result: dict) -> int | None:
+    return (result.get("raw") or {}).get("contacts", {}).get("rows")
+
+
+def growth_table(doc: dict) -> list[str]:
+    lines = [
+        "| scale | customers | contacts (raw rows) | raw MB | generator s | full refresh s | peak GiB "
+        "| replay s | dbt overhead | floor s | build / floor | nightly full s | nightly incr. s "
+        "| nightly / full | load 1m "
+        "during full |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in doc["scales"].items():
+        if "error" in r:
+            lines.append(f"| {name} | failed: {r['error'][:80]} |" + " |" * 14)
+            continue
+        full = r.get("full") or {}
+        nightly = r.get("nightly") or {}
+        raw_mb = sum(t["mb"] for t in (r.get("raw") or {}).values())
+        median = next((x for x in full.get("runs", []) if x["run"] == full.get("median_run")), None)
+        lines.append(
+            f"| {name} | {r['customers']:,} | {_f(_contacts(r), ',')} | {raw_mb:,.0f} "
+            f"| {_f((r.get('generate') or {}).get('wall_s'))} | {_f(full.get('wall_s'))} "
+            f"| {_f(full.get('peak_tree_rss_gib'), '.2f')} | {_f((r.get('replay') or {}).get('wall_s'))} "
+            f"| {_f(r.get('dbt_overhead_ratio'), '.2f')} | {_f((r.get('floor') or {}).get('wall_s'))} "
+            f"| {_f(r.get('build_to_floor_ratio'))} "
+            f"| {_f((nightly.get('full_refresh') or {}).get('wall_s'))} "
+            f"| {_f(nightly.get('wall_s'))} | {_f(r.get('nightly_ratio'), '.1%')} | {_load(median)} |"
+        )
+    return lines
+
+
+def targets_table(doc: dict) -> list[str]:
+    name = "L" if "L" in doc["scales"] else (list(doc["scales"])[-1] if doc["scales"] else None)
+    if name is None or "error" in doc["scales"][name]:
+        return []
+    r = doc["scales"][name]
+    full = (r.get("full") or {}).get("wall_s")
+    peak = max(
+        (r.get("full") or {}).get("peak_tree_rss_gib") or 0,
+        (r.get("nightly") or {}).get("peak_tree_rss_gib") or 0,
+    )
+    rows = [
+        (
+            "full refresh",
+            f"≤ {TARGETS['full_s']:.0f} s",
+            _f(full) + " s",
+            full is not None and full <= TARGETS["full_s"],
+        ),
+        (
+            "dbt overhead (build / direct SQL)",
+            f"≤ {TARGETS['dbt_overhead_ratio']}",
+            _f(r.get("dbt_overhead_ratio"), ".2f"),
+            r.get("dbt_overhead_ratio") is not None
+            and r["dbt_overhead_ratio"] <= TARGETS["dbt_overhead_ratio"],
+        ),
+        (
+            "nightly one-day run / full refresh",
+            f"≤ {TARGETS['nightly_ratio']:.0%}",
+            _f(r.get("nightly_ratio"), ".1%"),
+            r.get("nightly_ratio") is not None and r["nightly_ratio"] <= TARGETS["nightly_ratio"],
+        ),
+        (
+            "peak memory (dbt process tree)",
+            f"≤ {TARGETS['peak_gib']:.0f} GiB",
+            _f(peak, ".2f") + " GiB",
+            peak <= TARGETS["peak_gib"],
+        ),
+        (
+            "build / floor (read every raw file once)",
+            "report, drive down",
+            _f(r.get("build_to_floor_ratio")),
+            None,
+        ),
+    ]
+    lines = [f"Targets at scale {name}:", "", "| measure | target | measured | met |", "|---|---|---:|---|"]
+    for label, target, measured, met in rows:
+        lines.append(
+            f"| {label} | {target} | {measured} | {'—' if met is None else ('yes' if met else 'NO')} |"
+        )
+    return lines
+
+
+def scale_section(name: str, r: dict) -> list[str]:
+    lines = [f"## Scale {name}: {r.get('note', '')}", ""]
+    if "error" in r:
+        return [*lines, "```", r["error"], "```", ""]
+    lines.append(
+        f"{r['customers']:,} customers, {r['days']} days; started {r.get('started_at')}, "
+        f"load average at start {r.get('load_at_start')}, at end {r.get('load_at_end')}."
+    )
+    lines.append("")
+    lines += ["| raw table | rows | files | MB |", "|---|---:|---:|---:|"]
+    for table, t in (r.get("raw") or {}).items():
+        lines.append(f"| {table} | {t['rows']:,} | {t['files']:,} | {t['mb']:,.1f} |")
+    lines.append("")
+    gen = r.get("generate") or {}
+    lines.append(
+        f"Generator: {_f(gen.get('wall_s'))} s for {gen.get('days_generated', r['days'] + 1)} days "
+        f"(peak {_f(gen.get('peak_tree_rss_gib') or (gen.get('max_rss_kb') or 0) / 2**20, '.2f')} GiB)"
+        f"{' — reused' if gen.get('reused') else ''}."
+    )
+    full = r.get("full")
+    if full:
+        lines += [
+            "",
+            f"Full refresh (`dbt {full['command']}`), runs:",
+            "",
+            "| run | wall s | peak tree GiB | peak process GiB | seeds span s | models span s "
+            "| tests span s | load 1m |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for run in full["runs"]:
+            spans = run.get("spans") or {}
+            lines.append(
+                f"| {run['run']}{' (median)' if run['run'] == full['median_run'] else ''} "
+                f"| {run['wall_s']:.1f} "
+                f"| {run['peak_tree_rss_gib']:.2f} | {_f(run.get('peak_process_rss_gib'), '.2f')} "
+                f"| {_f((spans.get('seed') or {}).get('span_s'))} "
+                f"| {_f((spans.get('model') or {}).get('span_s'))} "
+                f"| {_f((spans.get('test') or {}).get('span_s'))} | {_load(run)} |"
+            )
+        failing = sorted({t for run in full["runs"] for t in run.get("failed_tests") or []})
+        if failing:
+            lines += ["", f"Data tests failing on this dataset (timing kept): {', '.join(failing)}."]
+        median = next(x for x in full["runs"] if x["run"] == full["median_run"])
+        replay_times = (r.get("replay") or {}).get("model_s") or {}
+        lines += [
+            "",
+            "Top ten models (median run; direct = the same SQL in the replay):",
+            "",
+            "| model | dbt s | direct s |",
+            "|---|---:|---:|",
+        ]
+        for m in median.get("top_models", []):
+            lines.append(f"| {m['name']} | {m['s']:.2f} | {_f(replay_times.get(m['name']), '.2f')} |")
+    replay = r.get("replay")
+    if replay:
+        lines += [
+            "",
+            f"Direct replay: {replay['wall_s']:.1f} s (seeds {replay['seeds_s']:.1f}, models "
+            f"{replay['models_s']:.1f}, {replay['tests_run']} tests {replay['tests_s']:.1f}); runs "
+            f"{replay.get('runs_wall_s')}; load {_load(replay)}. dbt overhead ratio "
+            f"**{_f(r.get('dbt_overhead_ratio'), '.2f')}**.",
+        ]
+    fl = r.get("floor")
+    if fl:
+        per = ", ".join(f"{k} {v:.1f}" for k, v in fl["table_s"].items())
+        lines += [
+            "",
+            f"Floor (every raw file read once, all columns): {fl['wall_s']:.1f} s ({per}); runs "
+            f"{fl.get('runs_wall_s')}. Build-to-floor **{_f(r.get('build_to_floor_ratio'))}**.",
+        ]
+    nightly = r.get("nightly")
+    if nightly:
+        nf = nightly.get("full_refresh") or {}
+        ap = nightly.get("append") or {}
+        lines += [
+            "",
+            f"Nightly ({nightly['mode']}): full refresh {_f(nf.get('wall_s'))} s; one new day "
+            f"({ap.get('load_date', '')}, {ap.get('rows', '?')} raw rows, {ap.get('mode')}) "
+            "then incremental:",
+        ]
+        lines += [
+            "",
+            "| run | wall s | peak tree GiB | forced full refresh | load 1m | steps (s) |",
+            "|---:|---:|---:|---|---|---|",
+        ]
+        for run in nightly["incremental_runs"]:
+            steps = run.get("steps") or {}
+            if isinstance(steps, dict):
+                step_text = ", ".join(
+                    f"{k} {v:.1f}" if isinstance(v, int | float) else f"{k} {v}" for k, v in steps.items()
+                )
+            else:
+                step_text = str(steps)
+            if run.get("exit_code"):
+                step_text += f"; exit {run['exit_code']}: {(run.get('message') or '')[:160]}"
+            lines.append(
+                f"| {run['run']} | {run['wall_s']:.1f} | {run['peak_tree_rss_gib']:.2f} "
+                f"| {run.get('forced_full_refresh')} {run.get('full_refresh_reason') or ''} "
+                f"| {_load(run)} | {step_text} |"
+            )
+        median = next(x for x in nightly["incremental_runs"] if x["run"] == nightly["median_run"])
+        if median.get("top_models"):
+            lines += ["", "Top ten models of the nightly incremental run:", "", "| model | s |", "|---|---:|"]
+            lines += [f"| {m['name']} | {m['s']:.2f} |" for m in median["top_models"]]
+        lines += [
+            "",
+            f"Nightly / full refresh: **{_f(r.get('nightly_ratio'), '.1%')}** "
+            f"(vs the nightly's own full refresh: {_f(r.get('nightly_ratio_vs_nightly_full'), '.1%')}); "
+            f"published warehouse {_f(nightly.get('warehouse_gib'), '.2f')} GiB.",
+        ]
+    errors = _errors(r)
+    return [*lines, "", *errors, ""] if errors else [*lines, ""]
+
+
+def _errors(r: dict) -> list[str]:
+    return [f"**{phase} failed:** `{text[-400:]}`" for phase, text in (r.get("errors") or {}).items()]
+
+
+def markdown(doc: dict) -> str:
+    m, v, g, s = doc["machine"], doc["versions"], doc.get("git", {}), doc["settings"]
+    lines = [
+        "# Warehouse build benchmark",
+        "",
+        f"Generated {doc['generated_at']}{' — ' + doc['label'] if doc.get('label') else ''}.",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
+        f"Python {v['python']}, dbt-core {v['dbt-core']}, dbt-duckdb {v['dbt-duckdb']}, "
+        f"DuckDB {v['duckdb']}. "
+        f"Project at {g.get('commit')} ({g.get('dirty_files')} uncommitted files in the tree). "
+        f"CX_MEMORY_LIMIT={s['memory_limit']}, CX_THREADS={s['threads']}.",
+        "",
+        "The machine is shared: the 1-minute load average sampled during each phase is in the tables "
+        "(2 CPUs: a load above 2 means the build waited for CPU).",
+        "",
+        *growth_table(doc),
+        "",
+        *targets_table(doc),
+        "",
+    ]
+    for name, result in doc["scales"].items():
+        lines += scale_section(name, result)
+    return "\n".join(lines) + "\n"
+
+
+def summary(doc: dict) -> str:
+    lines = ["", "benchmark summary"]
+    for name, r in doc["scales"].items():
+        if "error" in r:
+            lines.append(f"  {name}: FAILED")
+            continue
+        lines.append(
+            f"  {name}: {_f(_contacts(r), ',')} contacts | full {_f((r.get('full') or {}).get('wall_s'))} s, "
+            f"peak {_f((r.get('full') or {}).get('peak_tree_rss_gib'), '.2f')} GiB | overhead "
+            f"{_f(r.get('dbt_overhead_ratio'), '.2f')} | floor {_f((r.get('floor') or {}).get('wall_s'))} s "
+            f"(x{_f(r.get('build_to_floor_ratio'))}) "
+            f"| nightly {_f((r.get('nightly') or {}).get('wall_s'))} s "
+            f"({_f(r.get('nightly_ratio'), '.1%')})"
+        )
+    return "\n".join(lines)
