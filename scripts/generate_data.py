@@ -68,6 +68,8 @@ from scripts.simulation import params as P
 from scripts.simulation.bad_rows import BAD_FILE, bad_rows_for_day
 from scripts.simulation.engine import DAY, TABLES, Simulation
 from scripts.simulation.tables import (
+    SCHEMAS,
+    TS,
     add_row_warts,
     apply_file_warts,
     file_wart_plan,
@@ -225,6 +227,11 @@ def write_file(path: Path, table: pa.Table) -> None:
     tmp.replace(path)
 
 
+def empty_table(table: str) -> pa.Table:
+    """A table's SPEC §2 schema (plus _loaded_at) with no rows."""
+    return pa.schema([*SCHEMAS[table], ("_loaded_at", TS)]).empty_table()
+
+
 def partition_dir(out: Path, table: str, date: dt.date) -> Path:
     return out / table / f"load_date={date.isoformat()}"
 
@@ -244,6 +251,12 @@ def write_day(
     for table in TABLES:
         b = batches.get(table)
         if b is None or len(b["load_t"]) == 0:
+            if day == 0:
+                # every table exists from the first load, with its schema, even when it has no rows yet
+                # (a small dataset may have no fraud case for weeks): a landing zone never lacks a table
+                path = partition_dir(out, table, date) / "part-0000.parquet"
+                write_file(path, empty_table(table))
+                stats.add_file(table, path, 0)
             continue
         stats.duplicates[table] += int((b["dup"] > 0).sum())
         t = materialise(table, b)
