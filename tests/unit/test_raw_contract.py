@@ -108,7 +108,5 @@ def test_primary_key_matches_spec(
     table: str, primary_key: list[str], raw_contract: dict[str, dict[str, Any]]
 ) -> None:
     assert raw_contract[table]["primary_key"] == primary_key
-    required = {
-        column["name"] for column in raw_contract[table]["columns"] if column.get("required")
-    }
+    required = {column["name"] for column in raw_contract[table]["columns"] if column.get("required")}
     assert set(primary_key) <= required, "primary key columns must be required columns"
