@@ -243,14 +243,14 @@ stored_rows as (
         {%- endif %}
 ),
 
-candidate_rows as (
+candidate_rows as {{ cx_cte_materialized() }} (
     select * from new_rows
     union all
     select * from stored_rows
 ),
 {%- else %}
 
-candidate_rows as (
+candidate_rows as {{ cx_cte_materialized() }} (
     select * from new_rows
 ),
 {%- endif %}
