@@ -24,38 +24,48 @@ changed_contacts as (
 ),
 {%- endif %}
 
-events_with_next_hold_end as (
+contact_events as (
+    -- the events of contacts in staging (the hold pairing needs their disconnected_at)
     select
         events.*,
-        -- SPEC §4.5: each hold_start runs to the next hold_end of the same contact
-        min(case when events.event_type = 'hold_end' then events.event_at end) over (
-            partition by events.contact_id
-            order by events.event_at, events.event_id
-            rows between 1 following and unbounded following
-        ) as next_hold_end_at
+        contacts.disconnected_at
     from events
+    inner join contacts
+        on events.contact_id = contacts.contact_id
     {%- if is_incremental() %}
     where events.contact_id in (select changed_contacts.contact_id from changed_contacts)
     {%- endif %}
 ),
 
-holds_closed as (
+holds_with_next_hold_end as (
+    -- only hold events take part in the pairing, so only they are sorted (not every event of every contact)
     select
-        events_with_next_hold_end.*,
-        -- an unmatched hold_start closes at disconnect
-        case
-            when events_with_next_hold_end.event_type = 'hold_start'
-                then {{ cx_seconds_between(
-                    'events_with_next_hold_end.event_at',
-                    'coalesce(events_with_next_hold_end.next_hold_end_at, contacts.disconnected_at)'
-                ) }}
-        end as hold_seconds
-    from events_with_next_hold_end
-    inner join contacts
-        on events_with_next_hold_end.contact_id = contacts.contact_id
+        contact_id,
+        event_type,
+        event_at,
+        disconnected_at,
+        -- SPEC §4.5: each hold_start runs to the next hold_end of the same contact
+        min(case when event_type = 'hold_end' then event_at end) over (
+            partition by contact_id
+            order by event_at, event_id
+            rows between 1 following and unbounded following
+        ) as next_hold_end_at
+    from contact_events
+    where event_type in ('hold_start', 'hold_end')
 ),
 
-aggregated as (
+holds_closed as (
+    select
+        contact_id,
+        -- an unmatched hold_start closes at disconnect
+        {{ cx_sum(cx_seconds_between('event_at', 'coalesce(next_hold_end_at, disconnected_at)')) }}
+            as hold_seconds
+    from holds_with_next_hold_end
+    where event_type = 'hold_start'
+    group by contact_id
+),
+
+events_counted as (
     select
         contact_id,
         count(*) as events,
@@ -67,15 +77,36 @@ aggregated as (
             as ai_suggestions_accepted,
         count(case when event_type = 'ivr_menu' then 1 end) as ivr_steps,
         count(case when event_type = 'hold_start' then 1 end) as holds,
-        coalesce({{ cx_sum('hold_seconds') }}, 0) as hold_seconds,
         count(case when event_type = 'transfer' then 1 end) as transfer_events,
         count(case when event_type = 'auth_attempt' then 1 end) as auth_attempts,
         count(case when event_type = 'auth_attempt' and auth_result = 'fail' then 1 end) as failed_auths,
         count(case when event_type = 'sensitive_action' then 1 end) as sensitive_actions,
-        max(case when event_type = 'auth_attempt' then synthetic_voice_score end) as max_synthetic_voice_score,
-        {{ cx_batch_at() }} as _batch_at
-    from holds_closed
+        max(case when event_type = 'auth_attempt' then synthetic_voice_score end) as max_synthetic_voice_score
+    from contact_events
     group by contact_id
+),
+
+aggregated as (
+    select
+        events_counted.contact_id,
+        events_counted.events,
+        events_counted.has_bot,
+        events_counted.has_bot_handoff,
+        events_counted.has_ai_assist,
+        events_counted.ai_suggestions,
+        events_counted.ai_suggestions_accepted,
+        events_counted.ivr_steps,
+        events_counted.holds,
+        coalesce(holds_closed.hold_seconds, 0) as hold_seconds,
+        events_counted.transfer_events,
+        events_counted.auth_attempts,
+        events_counted.failed_auths,
+        events_counted.sensitive_actions,
+        events_counted.max_synthetic_voice_score,
+        {{ cx_batch_at() }} as _batch_at
+    from events_counted
+    left join holds_closed
+        on events_counted.contact_id = holds_closed.contact_id
 )
 
 select * from aggregated
