@@ -54,7 +54,7 @@ build: $(STAMP) ## nightly build of the demo warehouse (incremental)
 summary: $(STAMP) ## print the headline figures of the published warehouse
 	$(BIN)/python -m scripts.summary
 
-test: lint test-build semantic pytest ## the full test suite (what CI runs)
+test: lint test-build semantic docs pytest ## the full test suite (what CI runs)
 
 lint: lint-py lint-sql ## ruff + sqlfluff
 
