@@ -386,7 +386,7 @@ class Bench:
             "nightly.write_state(Path(sys.argv[1]), 'bench-adopted-full-refresh', "
             "nightly.fingerprint(sys.argv[2], None), float(sys.argv[3]), True)"
         )
-        started = str(self.cache.get("full_started_epoch", 0.0))
+        started = str(self.cache.get("full_started_epoch") or self._full_started_epoch())
         command = [sys.executable, "-c", code, str(live), str(self.raw), started]
         m = procmon.run(command, env=env, cwd=self.project, log_file=self.log_file)
         if not m.ok:
@@ -488,6 +488,15 @@ class Bench:
             "median_run": 1,
             "peak_tree_rss_gib": run["peak_tree_rss_gib"],
         }
+
+    def _full_started_epoch(self) -> float:
+        """When the full refresh of an earlier invocation started (from its run_results.json)."""
+        try:
+            results = json.loads((self.target_full / "run_results.json").read_text())
+            finished = dt.datetime.fromisoformat(results["metadata"]["generated_at"].replace("Z", "+00:00"))
+            return finished.timestamp() - float(results["elapsed_time"])
+        except (OSError, ValueError, KeyError):
+            return 0.0
 
     @staticmethod
     def _run_record(live: Path) -> dict:

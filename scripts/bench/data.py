@@ -119,10 +119,13 @@ def link_raw(source: Path, raw: Path, dates: list[str]) -> None:
                 link_partition(partition, raw / table / date)
 
 
-def link_partition(partition: Path, target: Path) -> None:
+def link_partition(partition: Path, target: Path, *, touch: bool = False) -> None:
+    """Hard-link a partition's files; touch=True dates them now, as a file that just landed would be."""
     target.mkdir(parents=True, exist_ok=True)
     for f in partition.iterdir():
         os.link(f, target / f.name)
+        if touch:
+            os.utime(target / f.name)
 
 
 def append_last_day(source: Path, raw: Path) -> dict:
@@ -135,7 +138,7 @@ def append_last_day(source: Path, raw: Path) -> dict:
     for table in tables(source):
         partition = source / table / last
         if partition.is_dir():
-            link_partition(partition, raw / table / last)
+            link_partition(partition, raw / table / last, touch=True)
             for f in partition.glob("*.parquet"):
                 files += 1
                 rows += pq.ParquetFile(f).metadata.num_rows

@@ -25,16 +25,36 @@ def combine(documents: list[dict]) -> dict:
     """The latest result per scale across documents (later documents win), machine info from the last."""
     combined = {k: v for k, v in documents[-1].items() if k != "scales"}
     combined["label"] = "combined: " + ", ".join(
-        f"{name} from {doc['generated_at']}" for doc in documents for name in doc["scales"]
+        f"{name} from {doc['generated_at']}"
+        for doc in documents
+        for name, result in doc["scales"].items()
+        if "error" not in result
     )
     combined["scales"] = {}
     for doc in documents:
         for name, result in doc["scales"].items():
-            if "error" not in result:
-                combined["scales"][name] = result | {"source_generated_at": doc["generated_at"]}
+            if "error" in result:
+                continue
+            # phases measured in a later document (e.g. only the nightly) replace those of an earlier one
+            merged = combined["scales"].get(name, {}) | result
+            merged["sources"] = [*combined["scales"].get(name, {}).get("sources", []), doc["generated_at"]]
+            errors = (combined["scales"].get(name, {}).get("errors") or {}) | (result.get("errors") or {})
+            merged["errors"] = {k: v for k, v in errors.items() if k not in merged}
+            full, nightly = merged.get("full") or {}, merged.get("nightly") or {}
+            if full.get("wall_s") and nightly.get("wall_s"):
+                merged["nightly_ratio"] = round(nightly["wall_s"] / full["wall_s"], 3)
+            combined["scales"][name] = merged
     order = {"S": 0, "M": 1, "L": 2}
     combined["scales"] = dict(sorted(combined["scales"].items(), key=lambda kv: order.get(kv[0], 9)))
     return combined
+
+
+def cpu_overhead(r: dict) -> float | None:
+    """dbt build CPU s / direct-SQL CPU s: the overhead figure that a shared machine's load barely moves."""
+    full = r.get("full") or {}
+    median = next((x for x in full.get("runs", []) if x["run"] == full.get("median_run")), None) or {}
+    replay_cpu = (r.get("replay") or {}).get("cpu_s")
+    return round(median["cpu_s"] / replay_cpu, 2) if median.get("cpu_s") and replay_cpu else None
 
 
 def _contacts(result: dict) -> int | None:
@@ -43,10 +63,9 @@ def _contacts(result: dict) -> int | None:
 
 def growth_table(doc: dict) -> list[str]:
     lines = [
-        "| scale | customers | contacts (raw rows) | raw MB | generator s | full refresh s | peak GiB "
-        "| replay s | dbt overhead | floor s | build / floor | nightly full s | nightly incr. s "
-        "| nightly / full | load 1m "
-        "during full |",
+        "| scale | customers | contacts (raw rows) | raw MB | generator s | full refresh s (CPU s) "
+        "| peak GiB | replay s (CPU s) | dbt overhead wall (CPU) | floor s | build / floor | nightly full s "
+        "| nightly incr. s | nightly / full | load 1m during full |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in doc["scales"].items():
@@ -57,11 +76,16 @@ def growth_table(doc: dict) -> list[str]:
         nightly = r.get("nightly") or {}
         raw_mb = sum(t["mb"] for t in (r.get("raw") or {}).values())
         median = next((x for x in full.get("runs", []) if x["run"] == full.get("median_run")), None)
+        replay = r.get("replay") or {}
+        full_cpu = (median or {}).get("cpu_s")
+        cpu_ratio = cpu_overhead(r)
         lines.append(
             f"| {name} | {r['customers']:,} | {_f(_contacts(r), ',')} | {raw_mb:,.0f} "
-            f"| {_f((r.get('generate') or {}).get('wall_s'))} | {_f(full.get('wall_s'))} "
-            f"| {_f(full.get('peak_tree_rss_gib'), '.2f')} | {_f((r.get('replay') or {}).get('wall_s'))} "
-            f"| {_f(r.get('dbt_overhead_ratio'), '.2f')} | {_f((r.get('floor') or {}).get('wall_s'))} "
+            f"| {_f((r.get('generate') or {}).get('wall_s'))} | {_f(full.get('wall_s'))} ({_f(full_cpu)}) "
+            f"| {_f(full.get('peak_tree_rss_gib'), '.2f')} "
+            f"| {_f(replay.get('wall_s'))} ({_f(replay.get('cpu_s'))}) "
+            f"| {_f(r.get('dbt_overhead_ratio'), '.2f')} ({_f(cpu_ratio, '.2f')}) "
+            f"| {_f((r.get('floor') or {}).get('wall_s'))} "
             f"| {_f(r.get('build_to_floor_ratio'))} "
             f"| {_f((nightly.get('full_refresh') or {}).get('wall_s'))} "
             f"| {_f(nightly.get('wall_s'))} | {_f(r.get('nightly_ratio'), '.1%')} | {_load(median)} |"
@@ -87,11 +111,11 @@ def targets_table(doc: dict) -> list[str]:
             full is not None and full <= TARGETS["full_s"],
         ),
         (
-            "dbt overhead (build / direct SQL)",
+            "dbt overhead: build / direct SQL, wall (CPU)",
             f"≤ {TARGETS['dbt_overhead_ratio']}",
-            _f(r.get("dbt_overhead_ratio"), ".2f"),
-            r.get("dbt_overhead_ratio") is not None
-            and r["dbt_overhead_ratio"] <= TARGETS["dbt_overhead_ratio"],
+            f"{_f(r.get('dbt_overhead_ratio'), '.2f')} ({_f(cpu_overhead(r), '.2f')})",
+            # judged on CPU: on a loaded machine the sequential replay's wall time is inflated
+            cpu_overhead(r) is not None and cpu_overhead(r) <= TARGETS["dbt_overhead_ratio"],
         ),
         (
             "nightly one-day run / full refresh",
@@ -145,15 +169,15 @@ def scale_section(name: str, r: dict) -> list[str]:
             "",
             f"Full refresh (`dbt {full['command']}`), runs:",
             "",
-            "| run | wall s | peak tree GiB | peak process GiB | seeds span s | models span s "
+            "| run | wall s | CPU s | peak tree GiB | peak process GiB | seeds span s | models span s "
             "| tests span s | load 1m |",
-            "|---:|---:|---:|---:|---:|---:|---:|---|",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for run in full["runs"]:
             spans = run.get("spans") or {}
             lines.append(
                 f"| {run['run']}{' (median)' if run['run'] == full['median_run'] else ''} "
-                f"| {run['wall_s']:.1f} "
+                f"| {run['wall_s']:.1f} | {_f(run.get('cpu_s'))} "
                 f"| {run['peak_tree_rss_gib']:.2f} | {_f(run.get('peak_process_rss_gib'), '.2f')} "
                 f"| {_f((spans.get('seed') or {}).get('span_s'))} "
                 f"| {_f((spans.get('model') or {}).get('span_s'))} "
