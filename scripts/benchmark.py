@@ -292,6 +292,7 @@ class Bench:
                 "spans": node_spans(results),
                 "top_models": top_nodes(results),
                 "run": i + 1,
+                "failed_tests": failed_tests(results),
             }
 
         runs = repeated(f"{self.scale.name} full refresh", self.args, once)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 TARGETS = {
     "full_s": 300.0,
     "dbt_overhead_ratio": 1.3,
@@ -24,6 +26,7 @@ def _load(run: dict | None) -> str:
 def combine(documents: list[dict]) -> dict:
     """The latest result per scale across documents (later documents win), machine info from the last."""
     combined = {k: v for k, v in documents[-1].items() if k != "scales"}
+    combined["generated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     combined["label"] = "combined: " + ", ".join(
         f"{name} from {doc['generated_at']}"
         for doc in documents
