@@ -3,8 +3,9 @@
         the contract's columns cast, trimmed, enums lower-cased, timestamps converted to naive UTC;
         _quarantine_reason (the first SPEC §6 check it fails, null when valid); _status (accepted /
         superseded / quarantined: the latest valid _loaded_at per primary key wins, ties broken by the file
-        read last in sorted path order and the row's position in it); _record_key, _load_date, _source_file,
-        _file_row_number; and _raw_row (the row as delivered, as JSON) for quarantined rows only.
+        read last in sorted path order and the row's position in it); _load_date, _source_file,
+        _file_row_number; and, for quarantined rows only, _record_key (the key as delivered, parts joined with
+        '|') and _raw_row (the row as delivered, as JSON).
         orphan_parent: relation of accepted parents for the `orphan_column` check (events → contacts).
 
         Incremental (a model configured materialized='incremental', unique_key=['_source_file',
@@ -33,6 +34,18 @@
     {%- set incremental_run = config.get('materialized') == 'incremental' and is_incremental() -%}
     {%- set key_columns = pk | map('lower') | list -%}
     {%- set orphan_check = meta.get('orphan_column') and orphan_parent is not none -%}
+    {#- The validated rows are read three times (dup_keys, dups_ranked, final). Materialise them once only when
+        computing them again is costly, i.e. some timestamp arrives as text and would be parsed on every read;
+        with typed timestamps, materialising holds every row in memory (60 M events at scale L: spilling), while
+        recomputing is a cheap cast. -#}
+    {%- set text_timestamps = [] -%}
+    {%- for name in timestamp_columns -%}
+        {%- set raw_type = ((raw_types or {}).get(name | lower) or 'VARCHAR') | upper -%}
+        {%- if not (raw_type.startswith('TIMESTAMP') or raw_type == 'DATE') -%}
+            {%- do text_timestamps.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set materialize_candidates = cx_cte_materialized() if text_timestamps else '' -%}
 
     {#- missing_key: a null or empty (after trim) primary key column, whatever its type -#}
     {%- set checks = [] -%}
@@ -180,8 +193,13 @@ new_rows as (
         t__{{ c.name }} as {{ adapter.quote(c.name) }},
         {%- endfor %}
         t___load_date as _load_date,
-        concat_ws('|', {% for k in pk %}coalesce({{ cx_trim('cast(' ~ adapter.quote(k) ~ ' as varchar)') }}, ''){{ ', ' if not loop.last }}{% endfor %})
-            as _record_key,
+        -- the key as delivered, for quarantined rows only: valid rows have it in their typed key columns, and
+        -- storing a second copy of every key cost 20 % of the events' staging (stg_quality__row_statuses
+        -- renders it for them)
+        case
+            when t___quarantine_reason is not null
+                then concat_ws('|', {% for k in pk %}coalesce({{ cx_trim('cast(' ~ adapter.quote(k) ~ ' as varchar)') }}, ''){{ ', ' if not loop.last }}{% endfor %})
+        end as _record_key,
         filename as _source_file,
         file_row_number as _file_row_number,
         t___quarantine_reason as _quarantine_reason,
@@ -213,7 +231,17 @@ stored_rows as (
         {{ adapter.quote(c.name) }},
         {%- endfor %}
         _load_date,
+        {%- if orphan_check %}
+        case
+            when
+                _quarantine_reason = 'orphan'
+                and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
+                then null
+            else _record_key
+        end as _record_key,
+        {%- else %}
         _record_key,
+        {%- endif %}
         _source_file,
         _file_row_number,
         {%- if orphan_check %}
@@ -243,14 +271,14 @@ stored_rows as (
         {%- endif %}
 ),
 
-candidate_rows as {{ cx_cte_materialized() }} (
+candidate_rows as {{ materialize_candidates }} (
     select * from new_rows
     union all
     select * from stored_rows
 ),
 {%- else %}
 
-candidate_rows as {{ cx_cte_materialized() }} (
+candidate_rows as {{ materialize_candidates }} (
     select * from new_rows
 ),
 {%- endif %}

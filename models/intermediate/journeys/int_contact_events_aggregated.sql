@@ -25,13 +25,10 @@ changed_contacts as (
 {%- endif %}
 
 contact_events as (
-    -- the events of contacts in staging (the hold pairing needs their disconnected_at)
-    select
-        events.*,
-        contacts.disconnected_at
+    -- every accepted event belongs to an accepted contact (base quarantines the others as orphans), so the
+    -- counts need no join with contacts; only the hold pairing below needs their disconnected_at
+    select events.*
     from events
-    inner join contacts
-        on events.contact_id = contacts.contact_id
     {%- if is_incremental() %}
     where events.contact_id in (select changed_contacts.contact_id from changed_contacts)
     {%- endif %}
@@ -40,18 +37,20 @@ contact_events as (
 holds_with_next_hold_end as (
     -- only hold events take part in the pairing, so only they are sorted (not every event of every contact)
     select
-        contact_id,
-        event_type,
-        event_at,
-        disconnected_at,
+        contact_events.contact_id,
+        contact_events.event_type,
+        contact_events.event_at,
+        contacts.disconnected_at,
         -- SPEC §4.5: each hold_start runs to the next hold_end of the same contact
-        min(case when event_type = 'hold_end' then event_at end) over (
-            partition by contact_id
-            order by event_at, event_id
+        min(case when contact_events.event_type = 'hold_end' then contact_events.event_at end) over (
+            partition by contact_events.contact_id
+            order by contact_events.event_at, contact_events.event_id
             rows between 1 following and unbounded following
         ) as next_hold_end_at
     from contact_events
-    where event_type in ('hold_start', 'hold_end')
+    inner join contacts
+        on contact_events.contact_id = contacts.contact_id
+    where contact_events.event_type in ('hold_start', 'hold_end')
 ),
 
 holds_closed as (

@@ -8,7 +8,11 @@ with
     {{ table_name }} as (
         select
             '{{ table_name }}' as table_name,
-            _record_key as record_key,
+            -- quarantined rows carry the key as delivered; a valid row's key is its typed key columns
+            coalesce(
+                _record_key,
+                {{ dbt.concat(cx_record_key_parts(source_name, table_name)) }}
+            ) as record_key,
             _load_date as load_date,
             _loaded_at as loaded_at,
             _status as status,
