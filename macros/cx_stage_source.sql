@@ -34,18 +34,6 @@
     {%- set incremental_run = config.get('materialized') == 'incremental' and is_incremental() -%}
     {%- set key_columns = pk | map('lower') | list -%}
     {%- set orphan_check = meta.get('orphan_column') and orphan_parent is not none -%}
-    {#- The validated rows are read three times (dup_keys, dups_ranked, final). Materialise them once only when
-        computing them again is costly, i.e. some timestamp arrives as text and would be parsed on every read;
-        with typed timestamps, materialising holds every row in memory (60 M events at scale L: spilling), while
-        recomputing is a cheap cast. -#}
-    {%- set text_timestamps = [] -%}
-    {%- for name in timestamp_columns -%}
-        {%- set raw_type = ((raw_types or {}).get(name | lower) or 'VARCHAR') | upper -%}
-        {%- if not (raw_type.startswith('TIMESTAMP') or raw_type == 'DATE') -%}
-            {%- do text_timestamps.append(name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- set materialize_candidates = cx_cte_materialized() if text_timestamps else '' -%}
 
     {#- missing_key: a null or empty (after trim) primary key column, whatever its type -#}
     {%- set checks = [] -%}
@@ -271,14 +259,14 @@ stored_rows as (
         {%- endif %}
 ),
 
-candidate_rows as {{ materialize_candidates }} (
+candidate_rows as {{ cx_cte_materialized() }} (
     select * from new_rows
     union all
     select * from stored_rows
 ),
 {%- else %}
 
-candidate_rows as {{ materialize_candidates }} (
+candidate_rows as {{ cx_cte_materialized() }} (
     select * from new_rows
 ),
 {%- endif %}

@@ -39,10 +39,12 @@ intents_aggregated as (
             count(case when compared_side = '{{ side }}' and is_fcr then 1 end) as {{ side }}_fcr_journeys,
             coalesce(sum(case when compared_side = '{{ side }}' then handled_contacts end), 0)
                 as {{ side }}_handled_contacts,
-            coalesce(sum(case when compared_side = '{{ side }}' then handle_seconds end), 0)
+            coalesce({{ cx_sum("case when compared_side = '" ~ side ~ "' then handle_seconds end") }}, 0)
                 as {{ side }}_handle_seconds_total,
             count(case when compared_side = '{{ side }}' then csat_score end) as {{ side }}_csat_journeys,
-            coalesce(sum(case when compared_side = '{{ side }}' then csat_score end), 0) as {{ side }}_csat_total,
+            -- cx_sum: a plain sum of doubles depends on how rows were split across threads (SPEC §4.7)
+            coalesce({{ cx_sum("case when compared_side = '" ~ side ~ "' then csat_score end") }}, 0)
+                as {{ side }}_csat_total,
         {%- endfor %}
         count(*) as weight_journeys
     from compared_journeys
