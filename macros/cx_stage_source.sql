@@ -274,12 +274,14 @@ candidate_rows as {{ cx_cte_materialized() }} (
 {%- set quoted_pk = [] %}
 {%- for k in pk %}{% do quoted_pk.append(adapter.quote(k)) %}{% endfor %}
 
-dup_keys as (
-    -- keys with more than one valid delivery: only these need ranking (almost every key arrives once)
-    select {{ quoted_pk | join(', ') }}
+dup_key_hashes as (
+    -- keys with more than one valid delivery: only these need ranking (almost every key arrives once). Found by
+    -- the hash of the key first (cx_key_hash): a key whose hash is shared is ranked with its real value below,
+    -- so a hash collision only ranks a key that arrived once on its own (rank 1, as without the pre-filter).
+    select {{ cx_key_hash(quoted_pk) }} as _key_hash
     from candidate_rows
     where _quarantine_reason is null
-    group by {{ quoted_pk | join(', ') }}
+    group by {{ cx_key_hash(quoted_pk) }}
     having count(*) > 1
 ),
 
@@ -294,9 +296,7 @@ dups_ranked as (
     from candidate_rows
     where
         _quarantine_reason is null
-        and ({{ quoted_pk | join(', ') }}) in (
-            select {{ quoted_pk | join(', ') }} from dup_keys
-        )
+        and {{ cx_key_hash(quoted_pk) }} in (select dup_key_hashes._key_hash from dup_key_hashes)
 ),
 
 final as (
