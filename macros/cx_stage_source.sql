@@ -219,38 +219,20 @@ stored_rows as (
         {{ adapter.quote(c.name) }},
         {%- endfor %}
         _load_date,
-        {%- if orphan_check %}
+        {%- for column in ['_record_key', '_source_file', '_file_row_number', '_quarantine_reason', '_raw_row'] %}
+        {%- if orphan_check and column in ('_record_key', '_quarantine_reason', '_raw_row') %}
+        -- an adopted orphan is valid now: no reason, and no delivered key or raw row (quarantined rows only)
         case
             when
                 _quarantine_reason = 'orphan'
                 and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
                 then null
-            else _record_key
-        end as _record_key,
+            else {{ column }}
+        end as {{ column }}{{ ',' if not loop.last }}
         {%- else %}
-        _record_key,
+        {{ column }}{{ ',' if not loop.last }}
         {%- endif %}
-        _source_file,
-        _file_row_number,
-        {%- if orphan_check %}
-        case
-            when
-                _quarantine_reason = 'orphan'
-                and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
-                then null
-            else _quarantine_reason
-        end as _quarantine_reason,
-        case
-            when
-                _quarantine_reason = 'orphan'
-                and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
-                then null
-            else _raw_row
-        end as _raw_row
-        {%- else %}
-        _quarantine_reason,
-        _raw_row
-        {%- endif %}
+        {%- endfor %}
     from {{ this }}
     where
         ({{ key_columns | join(', ') }}) in (select {{ key_columns | join(', ') }} from new_rows)
