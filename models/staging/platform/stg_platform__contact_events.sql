@@ -4,6 +4,22 @@
     Each key is read only for the event type SPEC §2 defines it for (`attributes` keys by event type); the same
     key on another event type is an unknown key there and is ignored, as SPEC says of unknown keys. -#}
 {{ config(materialized='view') }}
+{#- (column, the event type that defines the key, attributes key, how it is parsed: text / double / boolean / lower =
+    trimmed and lower-cased) -#}
+{%- set attribute_columns = [
+    ('ivr_menu', 'ivr_menu', 'menu', 'text'),
+    ('ivr_option', 'ivr_menu', 'option', 'text'),
+    ('bot_id', 'bot_turn', 'bot_id', 'text'),
+    ('bot_confidence', 'bot_turn', 'confidence', 'double'),
+    ('bot_outcome', 'bot_end', 'outcome', 'lower'),
+    ('is_suggestion_accepted', 'ai_suggestion', 'accepted', 'boolean'),
+    ('auth_method', 'auth_attempt', 'method', 'lower'),
+    ('auth_match_score', 'auth_attempt', 'match_score', 'double'),
+    ('synthetic_voice_score', 'auth_attempt', 'synthetic_voice_score', 'double'),
+    ('auth_result', 'auth_attempt', 'result', 'lower'),
+    ('sensitive_action', 'sensitive_action', 'action', 'lower'),
+    ('transfer_to_queue', 'transfer', 'to_queue', 'text'),
+] -%}
 
 with
 
@@ -28,42 +44,18 @@ accepted as (
 parsed as (
     select
         *,
-        case when event_type = 'ivr_menu' then {{ cx_json_text('attributes', 'menu') }} end as ivr_menu,
-        case when event_type = 'ivr_menu' then {{ cx_json_text('attributes', 'option') }} end as ivr_option,
-        case when event_type = 'bot_turn' then {{ cx_json_text('attributes', 'bot_id') }} end as bot_id,
-        case
-            when event_type = 'bot_turn'
-                then {{ cx_safe_cast(cx_json_text('attributes', 'confidence'), 'double') }}
-        end as bot_confidence,
-        case
-            when event_type = 'bot_end'
-                then lower({{ cx_trim(cx_json_text('attributes', 'outcome')) }})
-        end as bot_outcome,
-        case
-            when event_type = 'ai_suggestion'
-                then {{ cx_safe_cast(cx_json_text('attributes', 'accepted'), dbt.type_boolean()) }}
-        end as is_suggestion_accepted,
-        case
-            when event_type = 'auth_attempt'
-                then lower({{ cx_trim(cx_json_text('attributes', 'method')) }})
-        end as auth_method,
-        case
-            when event_type = 'auth_attempt'
-                then {{ cx_safe_cast(cx_json_text('attributes', 'match_score'), 'double') }}
-        end as auth_match_score,
-        case
-            when event_type = 'auth_attempt'
-                then {{ cx_safe_cast(cx_json_text('attributes', 'synthetic_voice_score'), 'double') }}
-        end as synthetic_voice_score,
-        case
-            when event_type = 'auth_attempt'
-                then lower({{ cx_trim(cx_json_text('attributes', 'result')) }})
-        end as auth_result,
-        case
-            when event_type = 'sensitive_action'
-                then lower({{ cx_trim(cx_json_text('attributes', 'action')) }})
-        end as sensitive_action,
-        case when event_type = 'transfer' then {{ cx_json_text('attributes', 'to_queue') }} end as transfer_to_queue
+        {%- for column, event_type, key, parse in attribute_columns %}
+            {%- set value = cx_json_text('attributes', key) %}
+            {%- if parse == 'double' %}
+                {%- set value = cx_safe_cast(value, 'double') %}
+            {%- elif parse == 'boolean' %}
+                {%- set value = cx_safe_cast(value, dbt.type_boolean()) %}
+            {%- elif parse == 'lower' %}
+                {%- set value = 'lower(' ~ cx_trim(value) ~ ')' %}
+            {%- endif %}
+            case when event_type = '{{ event_type }}' then {{ value }} end as {{ column }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from accepted
 ),
 
