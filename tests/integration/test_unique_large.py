@@ -1,5 +1,7 @@
 """The hash-prefiltered uniqueness test (tests/data_tests/generic/cx_unique_large.sql) fails exactly where
-dbt's `unique` would: on a copy of the test warehouse with an event and an order duplicated."""
+dbt's `unique` would: on a copy of the test warehouse with an event and an order duplicated. On a table that
+holds more than one build batch (a nightly), the event-id test checks the latest batch's ids against every row,
+and var cx_full_data_tests brings back the check of every row."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ import duckdb
 from tests.conftest import DBT, PROJECT_DIR, dbt_env
 
 
-def run_unique_large_tests(warehouse: Path, raw_dir: Path, target: Path) -> subprocess.CompletedProcess[str]:
+def run_unique_large_tests(
+    warehouse: Path, raw_dir: Path, target: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
     """`dbt test` of every cx_unique_large test against `warehouse`; the caller judges the exit code."""
     return subprocess.run(
-        [str(DBT), "test", "--select", "test_name:cx_unique_large"],
+        [str(DBT), "test", "--select", "test_name:cx_unique_large", *extra],
         cwd=PROJECT_DIR,
         env=dbt_env(raw_dir, warehouse, target),
         capture_output=True,
@@ -49,3 +53,46 @@ def test_cx_unique_large_passes_on_clean_data(test_warehouse: Path, test_raw_dir
     result = run_unique_large_tests(warehouse, test_raw_dir, tmp_path / "target")
     assert result.returncode == 0, result.stdout[-3000:]
     assert result.stdout.count("PASS ") >= 2
+
+
+def _add_event(conn: duckdb.DuckDBPyConnection, event_id_sql: str, row_offset: int, batch_shift: str) -> None:
+    """Insert a copy of one accepted event with the given event_id expression, as written by a later batch."""
+    conn.execute(
+        f"""insert into staging.base_platform__contact_events
+            select * replace (
+                {event_id_sql} as event_id,
+                _file_row_number + {row_offset} as _file_row_number,
+                _batch_at + interval '{batch_shift}' as _batch_at
+            )
+            from staging.base_platform__contact_events where _status = 'accepted' order by event_id limit 1"""
+    )
+
+
+def _event_test_failed(result: subprocess.CompletedProcess[str]) -> bool:
+    return any("FAIL 1 " in line and "contact_events_event_id" in line for line in result.stdout.splitlines())
+
+
+def test_nightly_batch_is_checked_against_every_row(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
+    warehouse = tmp_path / "cx.duckdb"
+    shutil.copy(test_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        # tonight's batch re-delivers an event id that an earlier build already accepted
+        _add_event(conn, "event_id", 1_000_000, "1 day")
+    result = run_unique_large_tests(warehouse, test_raw_dir, tmp_path / "target")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert _event_test_failed(result), result.stdout[-3000:]
+
+
+def test_nightly_scope_and_the_full_check(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
+    warehouse = tmp_path / "cx.duckdb"
+    shutil.copy(test_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as conn:
+        # a duplicate between two old rows, then a later batch with a new, unique event id
+        _add_event(conn, "event_id", 1_000_000, "0 days")
+        _add_event(conn, "event_id || '-tonight'", 2_000_000, "1 day")
+    scoped = run_unique_large_tests(warehouse, test_raw_dir, tmp_path / "target")
+    assert not _event_test_failed(scoped), scoped.stdout[-3000:]
+    full = run_unique_large_tests(
+        warehouse, test_raw_dir, tmp_path / "target", "--vars", '{"cx_full_data_tests": true}'
+    )
+    assert _event_test_failed(full), full.stdout[-3000:]

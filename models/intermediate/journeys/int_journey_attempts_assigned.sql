@@ -1,8 +1,73 @@
 {%- set window_days = var('repeat_contact_window_days') -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='attempt_id',
+    post_hook="{% if is_incremental() %}{{ cx_delete_missing('attempt_id', ref('int_attempts_chained'), 'attempt_id') }}{% endif %}",
+) }}
+{#- Incremental: journey assignment depends only on the attempts of one (customer, intent), so a run recomputes
+    every attempt of each pair that has a changed attempt (cx_changed_attempts, or a chain rewritten since this
+    model's watermark), under its old pair (stored here) and its new one; unidentified changed attempts are
+    journeys of their own. Journey ids are first-attempt ids, so the other pairs' rows stay valid. The post-hook
+    removes the attempts whose chain no longer exists. -#}
+-- depends_on: {{ ref('base_platform__contacts') }}
+-- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('stg_platform__contacts') }}
 with
 
-attempts as (
+all_attempts as (
     select * from {{ ref('int_attempts_chained') }}
+),
+{%- if is_incremental() %}
+
+changed_attempts as (
+    {{ cx_changed_attempts() }}
+    union
+    select attempt_id
+    from all_attempts
+    where _batch_at > {{ cx_batch_watermark() }}
+),
+
+changed_pairs as (
+    -- the pairs of the changed attempts as stored by the last run (old) and as chained now (new)
+    select
+        customer_id,
+        intent
+    from {{ this }}
+    where
+        customer_id is not null
+        and attempt_id in (select changed_attempts.attempt_id from changed_attempts)
+    union
+    select
+        customer_id,
+        intent
+    from all_attempts
+    where
+        customer_id is not null
+        and attempt_id in (select changed_attempts.attempt_id from changed_attempts)
+),
+{%- endif %}
+
+attempts as (
+    select all_attempts.*
+    from all_attempts
+    {%- if is_incremental() %}
+    where
+        (
+            all_attempts.is_identified
+            and exists (
+                select 1
+                from changed_pairs
+                where
+                    all_attempts.customer_id = changed_pairs.customer_id
+                    and all_attempts.intent = changed_pairs.intent
+            )
+        )
+        or (
+            not all_attempts.is_identified
+            and all_attempts.attempt_id in (select changed_attempts.attempt_id from changed_attempts)
+        )
+    {%- endif %}
 ),
 
 identified_ordered as (
@@ -50,6 +115,8 @@ journeys_numbered as (
 identified_assigned as (
     select
         attempt_id,
+        customer_id,
+        intent,
         first_value(attempt_id) over (
             partition by customer_id, intent, journey_number
             order by started_at, attempt_id
@@ -65,16 +132,29 @@ unidentified_assigned as (
     -- an attempt with no customer is a journey of its own
     select
         attempt_id,
+        customer_id,
+        intent,
         attempt_id as journey_id,
         1 as attempt_number
     from attempts
     where not is_identified
 ),
 
-final as (
+assigned as (
     select * from identified_assigned
     union all
     select * from unidentified_assigned
+),
+
+final as (
+    select
+        attempt_id,
+        customer_id,
+        intent,
+        journey_id,
+        attempt_number,
+        {{ cx_batch_at() }} as _batch_at
+    from assigned
 )
 
 select * from final

@@ -1,3 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='journey_id',
+    post_hook="{% if is_incremental() %}{{ cx_delete_missing('journey_id', ref('int_journey_attempts_assigned'), 'journey_id') }}{% endif %}",
+) }}
+{#- Incremental: a run recomputes the journeys of the attempts int_journey_attempts_assigned rewrote since this
+    model's watermark (every journey of a (customer, intent) with a changed attempt) and the journeys whose
+    maturity flips because as_of moved; nothing else in a journey depends on as_of. The post-hook drops journeys
+    whose id is no longer any attempt's journey_id. Seeds and vars are part of the build definition: a change
+    makes scripts.nightly run a full refresh. -#}
 {%- set window_days = var('repeat_contact_window_days') -%}
 {%- set ai_types = ['self_service_ai', 'ai_to_agent', 'ai_assisted_agent'] -%}
 with
@@ -6,7 +17,7 @@ attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
-assignments as (
+all_assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
 ),
 
@@ -16,6 +27,27 @@ effort_weights as (
 
 as_of as (
     select * from {{ ref('int_as_of_resolved') }}
+),
+{%- if is_incremental() %}
+
+changed_journeys as (
+    select journey_id
+    from all_assignments
+    where _batch_at > {{ cx_batch_watermark() }}
+    union
+    select stored.journey_id
+    from {{ this }} as stored
+    cross join as_of
+    where stored.is_matured <> (as_of.as_of >= {{ dbt.dateadd('day', window_days, 'stored.ended_at') }})
+),
+{%- endif %}
+
+assignments as (
+    select all_assignments.*
+    from all_assignments
+    {%- if is_incremental() %}
+    where all_assignments.journey_id in (select changed_journeys.journey_id from changed_journeys)
+    {%- endif %}
 ),
 
 journey_attempts as (
@@ -174,7 +206,8 @@ final as (
         effort_index,
         effort_index >= {{ var('high_effort_threshold') }} as is_high_effort,
         {{ cx_effort_band('effort_index') }} as effort_band,
-        {{ cx_effort_band_order('effort_index') }} as effort_band_order
+        {{ cx_effort_band_order('effort_index') }} as effort_band_order,
+        {{ cx_batch_at() }} as _batch_at
     from effort_scored
 )
 

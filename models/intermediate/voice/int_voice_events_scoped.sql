@@ -1,18 +1,44 @@
 {#- The auth_attempt and sensitive_action events of the voice-security unit (SPEC §4.9): attempts whose head
     channel is voice and that have at least one auth_attempt event. Events reach the attempt through its
-    contacts in int_contacts_enriched, which already applies the as_of cut-off (SPEC §4.7). -#}
+    contacts in int_contacts_enriched, which already applies the as_of cut-off (SPEC §4.7).
+    Incremental: what an attempt contributes depends only on its own contacts and events, so a run rewrites the
+    attempts int_attempts_chained rechained since this model's watermark; the pre-hook first deletes the events
+    of every changed chain (cx_changed_attempts), old and new. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts() }} union select attempt_id from {{ ref('int_attempts_chained') }} where _batch_at > {{ cx_batch_watermark() }}){% endif %}",
+) }}
+-- depends_on: {{ ref('base_platform__contacts') }}
+-- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('stg_platform__contacts') }}
 with
 
-events as (
-    select * from {{ ref('stg_platform__contact_events') }}
+all_attempts as (
+    select * from {{ ref('int_attempts_chained') }}
+),
+
+attempts as (
+    select all_attempts.*
+    from all_attempts
+    {%- if is_incremental() %}
+    where all_attempts._batch_at > {{ cx_batch_watermark() }}
+    {%- endif %}
 ),
 
 contacts as (
     select * from {{ ref('int_contacts_enriched') }}
+    {%- if is_incremental() %}
+    where initial_contact_id in (select attempts.attempt_id from attempts)
+    {%- endif %}
 ),
 
-attempts as (
-    select * from {{ ref('int_attempts_chained') }}
+events as (
+    select * from {{ ref('stg_platform__contact_events') }}
+    {%- if is_incremental() %}
+    where contact_id in (select contacts.contact_id from contacts)
+    {%- endif %}
 ),
 
 voice_events_joined as (
@@ -72,7 +98,8 @@ final as (
         case
             when voice_events_joined.event_type = 'sensitive_action'
                 then nullif(voice_events_joined.sensitive_action, '')
-        end as sensitive_action
+        end as sensitive_action,
+        {{ cx_batch_at() }} as _batch_at
     from voice_events_joined
     inner join attempts_with_auth
         on voice_events_joined.attempt_id = attempts_with_auth.attempt_id

@@ -1,3 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='attempt_id',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts() }}){% endif %}",
+) }}
+{#- Incremental: a run rewrites the attempts whose journey assignment was recomputed since this model's watermark
+    (every attempt of a (customer, intent) with a changed attempt, which includes every rechained attempt); the
+    pre-hook first deletes the changed chains, so an attempt that no longer exists disappears. -#}
+-- depends_on: {{ ref('base_platform__contacts') }}
+-- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('stg_platform__contacts') }}
 with
 
 attempts as (
@@ -6,6 +19,9 @@ attempts as (
 
 assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
+    {%- if is_incremental() %}
+    where _batch_at > {{ cx_batch_watermark() }}
+    {%- endif %}
 ),
 
 final as (
@@ -39,7 +55,8 @@ final as (
         attempts.auth_attempts,
         attempts.failed_auths,
         attempts.sensitive_actions,
-        attempts.max_synthetic_voice_score
+        attempts.max_synthetic_voice_score,
+        {{ cx_batch_at() }} as _batch_at
     from attempts
     inner join assignments
         on attempts.attempt_id = assignments.attempt_id

@@ -1,11 +1,37 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='contact_id',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ cx_changed_contacts() }}) or attempt_id in (select attempt_id from {{ ref('int_journey_attempts_assigned') }} where _batch_at > {{ cx_batch_watermark() }}){% endif %}",
+) }}
+{#- Incremental: a run rewrites the contacts that changed (cx_changed_contacts) and those whose attempt's journey
+    assignment was recomputed since this model's watermark; the pre-hook first deletes both, so a contact that
+    left the warehouse (quarantined, superseded away) disappears. -#}
+-- depends_on: {{ ref('base_platform__contacts') }}
+-- depends_on: {{ ref('base_platform__contact_events') }}
 with
 
-contacts as (
+all_contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
 assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
+),
+
+contacts as (
+    select all_contacts.*
+    from all_contacts
+    {%- if is_incremental() %}
+    where
+        all_contacts._batch_at > {{ cx_batch_watermark() }}
+        or all_contacts.initial_contact_id in (
+            select assignments.attempt_id
+            from assignments
+            where assignments._batch_at > {{ cx_batch_watermark() }}
+        )
+    {%- endif %}
 ),
 
 final as (
@@ -43,7 +69,8 @@ final as (
         contacts.auth_attempts,
         contacts.failed_auths,
         contacts.sensitive_actions,
-        contacts.max_synthetic_voice_score
+        contacts.max_synthetic_voice_score,
+        {{ cx_batch_at() }} as _batch_at
     from contacts
     inner join assignments
         on contacts.initial_contact_id = assignments.attempt_id

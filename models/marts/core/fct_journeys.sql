@@ -1,6 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='journey_id',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}{{ cx_delete_missing('journey_id', ref('int_journeys_aggregated'), 'journey_id') }}{% endif %}",
+) }}
+{#- Incremental: a run rewrites the journeys int_journeys_aggregated recomputed since this model's watermark and
+    those whose survey scores differ from the stored ones (a response linked tonight, or relinked to a newer
+    journey); the post-hook drops journeys that no longer exist. -#}
 with
 
-journeys as (
+all_journeys as (
     select * from {{ ref('int_journeys_aggregated') }}
 ),
 
@@ -17,6 +27,50 @@ journey_scores as (
     from survey_responses
     where is_journey_score
     group by journey_id
+),
+{%- if is_incremental() %}
+
+stored_scores as (
+    select
+        journey_id,
+        ces_score,
+        csat_score,
+        nps_score
+    from {{ this }}
+    where ces_score is not null or csat_score is not null or nps_score is not null
+),
+
+scores_new as (
+    select * from journey_scores
+    except
+    select * from stored_scores
+),
+
+scores_gone as (
+    select * from stored_scores
+    except
+    select * from journey_scores
+),
+
+changed_journeys as (
+    select journey_id
+    from all_journeys
+    where _batch_at > {{ cx_batch_watermark() }}
+    union
+    select journey_id
+    from scores_new
+    union
+    select journey_id
+    from scores_gone
+),
+{%- endif %}
+
+journeys as (
+    select all_journeys.*
+    from all_journeys
+    {%- if is_incremental() %}
+    where all_journeys.journey_id in (select changed_journeys.journey_id from changed_journeys)
+    {%- endif %}
 ),
 
 final as (
@@ -64,7 +118,8 @@ final as (
         journeys.effort_band_order,
         journey_scores.ces_score,
         journey_scores.csat_score,
-        journey_scores.nps_score
+        journey_scores.nps_score,
+        {{ cx_batch_at() }} as _batch_at
     from journeys
     left join journey_scores
         on journeys.journey_id = journey_scores.journey_id
