@@ -1,7 +1,7 @@
 """The hash-prefiltered uniqueness test (tests/data_tests/generic/cx_unique_large.sql) fails exactly where
 dbt's `unique` would: on a copy of the test warehouse with an event and an order duplicated. On a table that
-holds more than one build batch (a nightly), the event-id test checks the latest batch's ids against every row,
-and var cx_full_data_tests brings back the check of every row."""
+holds more than one build batch (a nightly), the event-id test checks the latest batch's ids against every
+row, and var cx_full_data_tests brings back the check of every row."""
 
 from __future__ import annotations
 
