@@ -1,23 +1,8 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='contact_id',
-) }}
-
 with
 
 base as (
     select * from {{ ref('base_platform__contacts') }}
 ),
-{%- if is_incremental() %}
-
-changed_keys as (
-    -- incremental: the keys whose raw rows were (re)written since this table's last run
-    select contact_id
-    from base
-    where _batch_at > {{ cx_batch_watermark() }}
-),
-{%- endif %}
 
 accepted as (
     select
@@ -42,11 +27,7 @@ accepted as (
         _load_date,
         _batch_at
     from base
-    where
-        _status = 'accepted'
-    {% if is_incremental() %}
-            and contact_id in (select changed_keys.contact_id from changed_keys)
-        {% endif %}
+    where _status = 'accepted'
 ),
 
 final as (
