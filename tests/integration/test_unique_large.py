@@ -38,12 +38,16 @@ def test_cx_unique_large_fails_on_a_duplicate(test_warehouse: Path, test_raw_dir
                select * replace (_file_row_number + 1000000 as _file_row_number)
                from staging.base_platform__contact_events where _status = 'accepted' limit 1"""
         )
-        conn.execute("insert into staging.stg_crm__orders select * from staging.stg_crm__orders limit 1")
+        conn.execute(
+            """insert into staging.base_crm__orders
+               select * replace (_file_row_number + 1000000 as _file_row_number)
+               from staging.base_crm__orders where _status = 'accepted' limit 1"""
+        )
     result = run_unique_large_tests(warehouse, test_raw_dir, tmp_path / "target")
     assert result.returncode == 1, result.stdout[-3000:]
     failures = [line for line in result.stdout.splitlines() if "FAIL 1 " in line]
     assert len(failures) == 2, result.stdout[-3000:]
-    assert any("stg_platform__contact_events_event_id" in line for line in failures)
+    assert any("cx_unique_large_stg_platform__contact_events_" in line for line in failures)
     assert any("stg_crm__orders_order_id" in line for line in failures)
 
 
@@ -69,7 +73,10 @@ def _add_event(conn: duckdb.DuckDBPyConnection, event_id_sql: str, row_offset: i
 
 
 def _event_test_failed(result: subprocess.CompletedProcess[str]) -> bool:
-    return any("FAIL 1 " in line and "contact_events_event_id" in line for line in result.stdout.splitlines())
+    return any(
+        "FAIL 1 " in line and "cx_unique_large_stg_platform__contact_events_" in line
+        for line in result.stdout.splitlines()
+    )
 
 
 def test_nightly_batch_is_checked_against_every_row(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
@@ -96,3 +103,56 @@ def test_nightly_scope_and_the_full_check(test_warehouse: Path, test_raw_dir: Pa
         warehouse, test_raw_dir, tmp_path / "target", "--vars", '{"cx_full_data_tests": true}'
     )
     assert _event_test_failed(full), full.stdout[-3000:]
+
+
+def test_latest_batch_where_scopes_row_tests(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
+    """`where: __latest_batch__` (macros/get_where_subquery.sql): an old bad row is left to the full check."""
+    warehouse = tmp_path / "cx.duckdb"
+    shutil.copy(test_warehouse, warehouse)
+    select = ["--select", "base_platform__contact_events,test_name:accepted_values"]
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(
+            """insert into staging.base_platform__contact_events
+               select * replace (_file_row_number + 3000000 as _file_row_number, 'bogus' as _status)
+               from staging.base_platform__contact_events where _status = 'accepted' limit 1"""
+        )
+        _add_event(conn, "event_id || '-tonight'", 4_000_000, "1 day")
+
+    def status_failed(result: subprocess.CompletedProcess[str]) -> bool:
+        return any(
+            "FAIL 1 " in line and "contact_events__status" in line for line in result.stdout.splitlines()
+        )
+
+    scoped = subprocess.run(
+        [str(DBT), "test", *select],
+        cwd=PROJECT_DIR,
+        env=dbt_env(test_raw_dir, warehouse, tmp_path / "t1"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert scoped.returncode == 0 and not status_failed(scoped), scoped.stdout[-3000:]
+    full = subprocess.run(
+        [str(DBT), "test", *select, "--vars", '{"cx_full_data_tests": true}'],
+        cwd=PROJECT_DIR,
+        env=dbt_env(test_raw_dir, warehouse, tmp_path / "t2"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert status_failed(full), full.stdout[-3000:]
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute(
+            """update staging.base_platform__contact_events set _status = 'bogus'
+               where event_id = (select max(event_id) from staging.base_platform__contact_events
+                                 where event_id like '%-tonight')"""
+        )
+    tonight = subprocess.run(
+        [str(DBT), "test", *select],
+        cwd=PROJECT_DIR,
+        env=dbt_env(test_raw_dir, warehouse, tmp_path / "t3"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert status_failed(tonight), tonight.stdout[-3000:]
