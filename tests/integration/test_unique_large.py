@@ -14,18 +14,25 @@ import duckdb
 from tests.conftest import DBT, PROJECT_DIR, dbt_env
 
 
-def run_unique_large_tests(
-    warehouse: Path, raw_dir: Path, target: Path, *extra: str
+def run_dbt_test(
+    warehouse: Path, raw_dir: Path, target: Path, *args: str
 ) -> subprocess.CompletedProcess[str]:
-    """`dbt test` of every cx_unique_large test against `warehouse`; the caller judges the exit code."""
+    """`dbt test <args>` against `warehouse`; the caller judges the exit code."""
     return subprocess.run(
-        [str(DBT), "test", "--select", "test_name:cx_unique_large", *extra],
+        [str(DBT), "test", *args],
         cwd=PROJECT_DIR,
         env=dbt_env(raw_dir, warehouse, target),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def run_unique_large_tests(
+    warehouse: Path, raw_dir: Path, target: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """`dbt test` of every cx_unique_large test against `warehouse`."""
+    return run_dbt_test(warehouse, raw_dir, target, "--select", "test_name:cx_unique_large", *extra)
 
 
 def test_cx_unique_large_fails_on_a_duplicate(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
@@ -123,22 +130,10 @@ def test_latest_batch_where_scopes_row_tests(test_warehouse: Path, test_raw_dir:
             "FAIL 1 " in line and "contact_events__status" in line for line in result.stdout.splitlines()
         )
 
-    scoped = subprocess.run(
-        [str(DBT), "test", *select],
-        cwd=PROJECT_DIR,
-        env=dbt_env(test_raw_dir, warehouse, tmp_path / "t1"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    scoped = run_dbt_test(warehouse, test_raw_dir, tmp_path / "t1", *select)
     assert scoped.returncode == 0 and not status_failed(scoped), scoped.stdout[-3000:]
-    full = subprocess.run(
-        [str(DBT), "test", *select, "--vars", '{"cx_full_data_tests": true}'],
-        cwd=PROJECT_DIR,
-        env=dbt_env(test_raw_dir, warehouse, tmp_path / "t2"),
-        capture_output=True,
-        text=True,
-        check=False,
+    full = run_dbt_test(
+        warehouse, test_raw_dir, tmp_path / "t2", *select, "--vars", '{"cx_full_data_tests": true}'
     )
     assert status_failed(full), full.stdout[-3000:]
     with duckdb.connect(str(warehouse)) as conn:
@@ -147,12 +142,5 @@ def test_latest_batch_where_scopes_row_tests(test_warehouse: Path, test_raw_dir:
                where event_id = (select max(event_id) from staging.base_platform__contact_events
                                  where event_id like '%-tonight')"""
         )
-    tonight = subprocess.run(
-        [str(DBT), "test", *select],
-        cwd=PROJECT_DIR,
-        env=dbt_env(test_raw_dir, warehouse, tmp_path / "t3"),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    tonight = run_dbt_test(warehouse, test_raw_dir, tmp_path / "t3", *select)
     assert status_failed(tonight), tonight.stdout[-3000:]
