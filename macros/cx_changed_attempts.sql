@@ -1,6 +1,8 @@
-{% macro cx_changed_attempts() -%}
+{% macro cx_changed_attempts(include_rechained=false) -%}
     {#- SQL selecting the attempt_ids (initial_contact_ids) an incremental model must recompute: the chains of
-        every contact cx_changed_contacts() returns, under its old and its new initial_contact_id. -#}
+        every contact cx_changed_contacts() returns, under its old and its new initial_contact_id. With
+        include_rechained, also every chain int_attempts_chained rewrote since the calling model's watermark (for
+        models downstream of it; int_attempts_chained itself cannot use this). -#}
     select initial_contact_id as attempt_id
     from {{ ref('base_platform__contacts') }}
     where _batch_at > {{ cx_batch_watermark() }}
@@ -12,4 +14,10 @@
         from {{ ref('base_platform__contact_events') }}
         where _batch_at > {{ cx_batch_watermark() }}
     )
+    {%- if include_rechained %}
+    union
+    select attempt_id
+    from {{ ref('int_attempts_chained') }}
+    where _batch_at > {{ cx_batch_watermark() }}
+    {%- endif %}
 {%- endmacro %}

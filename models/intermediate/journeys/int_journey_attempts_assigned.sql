@@ -6,9 +6,8 @@
     post_hook="{% if is_incremental() %}{{ cx_delete_missing('attempt_id', ref('int_attempts_chained'), 'attempt_id') }}{% endif %}",
 ) }}
 {#- Incremental: journey assignment depends only on the attempts of one (customer, intent), so a run recomputes
-    every attempt of each pair that has a changed attempt (cx_changed_attempts, or a chain rewritten since this
-    model's watermark), under its old pair (stored here) and its new one; unidentified changed attempts are
-    journeys of their own. Journey ids are first-attempt ids, so the other pairs' rows stay valid. The post-hook
+    every attempt of each pair that has a changed attempt (a changed or rechained chain: cx_changed_attempts),
+    under its old pair (stored here) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt ids, so the other pairs' rows stay valid. The post-hook
     removes the attempts whose chain no longer exists. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
@@ -21,11 +20,7 @@ all_attempts as (
 {%- if is_incremental() %}
 
 changed_attempts as (
-    {{ cx_changed_attempts() }}
-    union
-    select attempt_id
-    from all_attempts
-    where _batch_at > {{ cx_batch_watermark() }}
+    {{ cx_changed_attempts(include_rechained=true) }}
 ),
 
 changed_pairs as (

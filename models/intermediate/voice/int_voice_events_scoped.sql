@@ -8,7 +8,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts() }} union select attempt_id from {{ ref('int_attempts_chained') }} where _batch_at > {{ cx_batch_watermark() }}){% endif %}",
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts(include_rechained=true) }}){% endif %}",
 ) }}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
