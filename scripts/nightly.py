@@ -226,8 +226,14 @@ class Run:
             )
 
 
-def _dbt_env(run: Run, candidate: Path) -> dict[str, str]:
-    return {"CX_WAREHOUSE": str(candidate), "CX_RAW_DIR": run.raw_dir, "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+def dbt_env(raw_dir: str, candidate: Path) -> dict[str, str]:
+    """The environment of the nightly's dbt commands (part of the key of dbt's partial-parse cache)."""
+    return {"CX_WAREHOUSE": str(candidate), "CX_RAW_DIR": raw_dir, "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+
+
+def dbt_target(live: Path) -> Path:
+    """The nightly's dbt target directory; it persists between runs, so dbt re-parses only what changed."""
+    return warehouse.build_dir(live) / "target"
 
 
 def _dbt_args(run: Run, command: list[str]) -> list[str]:
@@ -242,7 +248,7 @@ def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[st
         _dbt_args(run, ["source", "freshness"]),
         project_dir=PROJECT_DIR,
         target_path=target,
-        extra_env=_dbt_env(run, candidate),
+        extra_env=dbt_env(run.raw_dir, candidate),
         pass_fds=(lock_fd,),
         log_file=target / "nightly_dbt.log",
     )
@@ -277,7 +283,7 @@ def _build(run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: 
         _dbt_args(run, command),
         project_dir=PROJECT_DIR,
         target_path=target,
-        extra_env=_dbt_env(run, candidate),
+        extra_env=dbt_env(run.raw_dir, candidate),
         pass_fds=(lock_fd,),
         log_file=target / "nightly_dbt.log",
     )
@@ -322,7 +328,7 @@ def execute(run: Run) -> None:
 
 def _execute_locked(run: Run, lock_fd: int) -> None:
     live = run.live
-    target = warehouse.build_dir(live) / "target"
+    target = dbt_target(live)
     work = warehouse.build_dir(live)
     previous = read_state(live)
     build_fingerprint = fingerprint(run.raw_dir, run.args.vars)

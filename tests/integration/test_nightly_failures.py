@@ -86,6 +86,25 @@ def test_failing_error_severity_data_test_blocks_publishing(published) -> None:
     assert failing == ["assert_nightly_canary_is_off"]
 
 
+def test_stale_sources_are_recorded_and_never_block_publishing(published) -> None:
+    raw, live = published
+    assert_published(run_nightly(raw, live, freshness=True))
+    sources = latest_record(live)["freshness"]["sources"]
+    assert sorted(sources) == [
+        "crm.customers",
+        "crm.orders",
+        "crm.subscriptions",
+        "platform.agents",
+        "platform.contact_events",
+        "platform.contacts",
+        "platform.fraud_cases",
+        "platform.survey_responses",
+    ]
+    # the generated landing zone ends days before today: stale (warn or error), recorded, published anyway
+    assert {source["status"] for source in sources.values()} <= {"pass", "warn", "error"}
+    assert all(source["max_loaded_at"] for source in sources.values())
+
+
 def test_second_build_is_refused_while_one_holds_the_lock(published) -> None:
     raw, live = published
     digest = file_digest(live)
