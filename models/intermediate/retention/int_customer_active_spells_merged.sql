@@ -1,10 +1,23 @@
 {#- A customer's active spells (SPEC §4.6): the periods [started_at, cancelled_at) of their subscriptions, with
     each subscription's latest version, merged when they overlap or touch. A customer is active at t exactly
-    when one spell has spell_started_at <= t and (spell_ended_at is null or spell_ended_at > t). -#}
+    when one spell has spell_started_at <= t and (spell_ended_at is null or spell_ended_at > t).
+    Incremental: spells depend only on the customer's subscriptions, so a run recomputes every customer a
+    subscription delivered since this model's watermark was ever delivered with (cx_changed_customers); the
+    pre-hook first deletes their spells, so a customer left without any is not kept with old ones. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where customer_id in ({{ cx_changed_customers('base_crm__subscriptions', 'subscription_id') }}){% endif %}",
+) }}
+-- depends_on: {{ ref('base_crm__subscriptions') }}
 with
 
 subscriptions as (
     select * from {{ ref('int_subscriptions_versioned') }}
+    {%- if is_incremental() %}
+    where customer_id in ({{ cx_changed_customers('base_crm__subscriptions', 'subscription_id') }})
+    {%- endif %}
 ),
 
 periods as (
@@ -84,7 +97,8 @@ final as (
         spell_number,
         min(period_started_at) as spell_started_at,
         case when count(period_ended_at) = count(*) then max(period_ended_at) end as spell_ended_at,
-        count(*) as subscriptions
+        count(*) as subscriptions,
+        {{ cx_batch_at() }} as _batch_at
     from spells_numbered
     group by customer_id, spell_number
 )

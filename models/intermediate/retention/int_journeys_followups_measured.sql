@@ -43,21 +43,9 @@ currency_rates as (
 
 changed_customers as (
     -- every customer a subscription or order delivered since the watermark was ever delivered with
-    select customer_id
-    from {{ ref('base_crm__subscriptions') }}
-    where subscription_id in (
-        select subscription_id
-        from {{ ref('base_crm__subscriptions') }}
-        where _batch_at > {{ cx_batch_watermark() }}
-    )
+    {{ cx_changed_customers('base_crm__subscriptions', 'subscription_id') }}
     union
-    select customer_id
-    from {{ ref('base_crm__orders') }}
-    where order_id in (
-        select order_id
-        from {{ ref('base_crm__orders') }}
-        where _batch_at > {{ cx_batch_watermark() }}
-    )
+    {{ cx_changed_customers('base_crm__orders', 'order_id') }}
 ),
 {%- endif %}
 

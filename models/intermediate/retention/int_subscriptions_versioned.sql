@@ -1,9 +1,26 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='subscription_id',
+    post_hook="{% if is_incremental() %}{{ cx_delete_missing('subscription_id', ref('stg_crm__subscriptions'), 'subscription_id') }}{% endif %}",
+) }}
 {#- Every CRM version of every subscription, with the dates SPEC §4.6 uses for activity (those of the
-    subscription's latest version) and the window in which the version is in force (for MRR at a moment). -#}
+    subscription's latest version) and the window in which the version is in force (for MRR at a moment).
+    Incremental: a run recomputes every version of each subscription with a row delivered since this model's
+    watermark (versions renumber, the latest one changes); the post-hook drops subscriptions left without an
+    accepted version. -#}
+-- depends_on: {{ ref('base_crm__subscriptions') }}
 with
 
 subscriptions as (
     select * from {{ ref('stg_crm__subscriptions') }}
+    {%- if is_incremental() %}
+    where subscription_id in (
+        select subscription_id
+        from {{ ref('base_crm__subscriptions') }}
+        where _batch_at > {{ cx_batch_watermark() }}
+    )
+    {%- endif %}
 ),
 
 currency_rates as (
@@ -63,7 +80,8 @@ final as (
         versions_ordered.next_updated_at as valid_to,
         versions_ordered.version_number_desc = 1 as is_latest_version,
         latest_dates.subscription_started_at,
-        latest_dates.subscription_cancelled_at
+        latest_dates.subscription_cancelled_at,
+        {{ cx_batch_at() }} as _batch_at
     from versions_ordered
     inner join latest_dates
         on versions_ordered.subscription_id = latest_dates.subscription_id
