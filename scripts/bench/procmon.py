@@ -28,6 +28,18 @@ def loadavg() -> tuple[float, float, float]:
     return float(one), float(five), float(fifteen)
 
 
+def cpu_jiffies() -> tuple[int, int]:
+    """(steal, total) CPU time of the whole machine since boot, from /proc/stat: steal is the time the
+    hypervisor ran someone else while this VM wanted a CPU, which the load average does not show."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return values[7], sum(values)
+
+
+def steal_pct(before: tuple[int, int], after: tuple[int, int]) -> float | None:
+    total = after[1] - before[1]
+    return None if total <= 0 else round(100 * (after[0] - before[0]) / total, 1)
+
+
 def _children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
@@ -65,6 +77,7 @@ class Measure:
     cpu_s: float | None = None
     load_1m_samples: list[float] = field(default_factory=list)
     stdout_tail: str = ""
+    steal_pct: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -73,8 +86,12 @@ class Measure:
     def load_summary(self) -> dict[str, float | None]:
         samples = self.load_1m_samples
         if not samples:
-            return {"mean": None, "max": None}
-        return {"mean": round(statistics.fmean(samples), 2), "max": round(max(samples), 2)}
+            return {"mean": None, "max": None, "steal_pct": self.steal_pct}
+        return {
+            "mean": round(statistics.fmean(samples), 2),
+            "max": round(max(samples), 2),
+            "steal_pct": self.steal_pct,
+        }
 
     def as_dict(self) -> dict:
         return {
@@ -103,7 +120,7 @@ def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | 
         if log_file:
             out.write(f"$ {' '.join(command)}\n")
             out.flush()
-        started = time.perf_counter()
+        started, jiffies = time.perf_counter(), cpu_jiffies()
         process = subprocess.Popen(full, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         peak = 0
         loads: list[float] = []
@@ -123,7 +140,7 @@ def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | 
         watcher = threading.Thread(target=poll, daemon=True)
         watcher.start()
         returncode = process.wait()
-        wall = time.perf_counter() - started
+        wall, steal = time.perf_counter() - started, steal_pct(jiffies, cpu_jiffies())
         stop.set()
         watcher.join()
     finally:
@@ -141,7 +158,7 @@ def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | 
     tail = ""
     if log_file and log_file.exists():
         tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-25:])
-    return Measure(command, returncode, wall, peak, process_peak, cpu, loads, tail)
+    return Measure(command, returncode, wall, peak, process_peak, cpu, loads, tail, steal)
 
 
 class LoadSampler:
@@ -152,6 +169,8 @@ class LoadSampler:
         self.samples: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._jiffies = (0, 0)
+        self.steal: float | None = None
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -159,14 +178,20 @@ class LoadSampler:
             self._stop.wait(self.every)
 
     def __enter__(self) -> LoadSampler:
+        self._jiffies = cpu_jiffies()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.steal = steal_pct(self._jiffies, cpu_jiffies())
 
     def summary(self) -> dict[str, float | None]:
         if not self.samples:
-            return {"mean": None, "max": None}
-        return {"mean": round(statistics.fmean(self.samples), 2), "max": round(max(self.samples), 2)}
+            return {"mean": None, "max": None, "steal_pct": self.steal}
+        return {
+            "mean": round(statistics.fmean(self.samples), 2),
+            "max": round(max(self.samples), 2),
+            "steal_pct": self.steal,
+        }

@@ -20,7 +20,8 @@ def _load(run: dict | None) -> str:
     load = (run or {}).get("load_1m") or {}
     if load.get("mean") is None:
         return "—"
-    return f"{load['mean']:.1f} (max {load['max']:.1f})"
+    steal = "" if load.get("steal_pct") is None else f", steal {load['steal_pct']:.0f} %"
+    return f"{load['mean']:.1f} (max {load['max']:.1f}{steal})"
 
 
 def combine(documents: list[dict]) -> dict:
@@ -279,7 +280,9 @@ def markdown(doc: dict) -> str:
         f"CX_MEMORY_LIMIT={s['memory_limit']}, CX_THREADS={s['threads']}.",
         "",
         "The machine is shared: the 1-minute load average sampled during each phase is in the tables "
-        "(2 CPUs: a load above 2 means the build waited for CPU).",
+        "(2 CPUs: a load above 2 means the build waited for CPU), with the hypervisor's steal time "
+        "(the share of CPU time the VM wanted but another guest got, from /proc/stat; "
+        "reports before 23 Nov 2026 lack it).",
         "",
         *growth_table(doc),
         "",
