@@ -3,7 +3,9 @@
     when one spell has spell_started_at <= t and (spell_ended_at is null or spell_ended_at > t).
     Incremental: spells depend only on the customer's subscriptions, so a run recomputes every customer a
     subscription delivered since this model's watermark was ever delivered with (cx_changed_customers); the
-    pre-hook first deletes their spells, so a customer left without any is not kept with old ones. -#}
+    pre-hook first deletes their spells, so a customer left without any is not kept with old ones. The model's
+    own filter runs after that delete: if it removed every row of the latest batch, the watermark falls back and
+    the filter selects more customers than the pre-hook deleted; delete+insert on customer_id replaces those too. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',

@@ -6,7 +6,8 @@
 ) }}
 {#- SPEC §4.6, the part that does not depend on as_of: per journey, whether its customer was active at its start,
     its end, ended_at + N days for each retention horizon and the revenue-protection horizon; the end of the spell
-    containing ended_at; 12 × the MRR in force at the start; the completed orders in (ended_at, ended_at + 90 days].
+    containing ended_at; 12 × the MRR in force at the start; the completed orders in
+    (ended_at, ended_at + var('purchase_window_days') days].
     int_journeys_retention_evaluated and int_journeys_purchases_evaluated apply as_of to these rows.
 
     Incremental: a run recomputes the journeys int_journeys_aggregated rewrote since this model's watermark (new,
