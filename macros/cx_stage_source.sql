@@ -1,4 +1,4 @@
-{% macro cx_stage_source(source_name, table_name, orphan_parent=none) -%}
+{% macro cx_stage_source(source_name, table_name, orphan_parent=none, rank_in_second_pass=false) -%}
     {#- Validated base relation of one raw table (SPEC §2, §6). Every raw row comes out exactly once with:
         the contract's columns cast, trimmed, enums lower-cased, timestamps converted to naive UTC;
         _quarantine_reason (the first SPEC §6 check it fails, null when valid); _status (accepted /
@@ -7,6 +7,14 @@
         _file_row_number; and, for quarantined rows only, _record_key (the key as delivered, parts joined with
         '|') and _raw_row (the row as delivered, as JSON).
         orphan_parent: relation of accepted parents for the `orphan_column` check (events → contacts).
+
+        Full refresh: the validated rows are computed once (a materialized CTE) and read three times: to count the
+        valid deliveries per key hash, to rank the keys delivered more than once, and to write every row. With
+        rank_in_second_pass=true they are instead typed, checked and written in one streaming pass, and the keys
+        delivered more than once (valid or not: their hashes counted from a second read of the key columns alone)
+        are read a third time, typed and checked again, and ranked. That pays for the 60 M narrow event rows
+        (-20 % CPU at L); for the contacts and orders the second pass cost more than it saved
+        (benchmarks/results/fixes.md, fifth round).
 
         Incremental (a model configured materialized='incremental', unique_key=['_source_file',
         '_file_row_number'], incremental_strategy='delete+insert'): a nightly run reads only the raw files not
@@ -120,6 +128,37 @@
     {%- endif -%}
     {%- do reasons.append(('orphan', checks)) -%}
 
+    {#- each contract column's typed expression, rendered once: the pipeline below and the full refresh's key
+        pre-filter use the same ones -#}
+    {%- set typed_exprs = {} -%}
+    {%- for c in columns -%}
+        {%- set q = adapter.quote(c.name) -%}
+        {%- if c.cx_type == 'timestamp' -%}
+            {%- do typed_exprs.update({c.name: cx_parse_timestamp(q, raw_types.get(c.name | lower))}) -%}
+        {%- elif c.cx_type in ('enum', 'currency') -%}
+            {%- do typed_exprs.update({c.name: "lower(" ~ cx_trim('cast(' ~ q ~ ' as varchar)') ~ ")"}) -%}
+        {%- elif c.cx_type == 'intent' -%}
+            {%- do typed_exprs.update({c.name: "nullif(lower(" ~ cx_trim('cast(' ~ q ~ ' as varchar)') ~ "), '')"}) -%}
+        {%- elif c.cx_type == 'double' -%}
+            {%- do typed_exprs.update({c.name: cx_safe_cast(q, 'double')}) -%}
+        {%- elif c.cx_type == 'decimal' -%}
+            {%- do typed_exprs.update({c.name: cx_safe_cast(q, 'decimal(12, 2)')}) -%}
+        {%- elif c.cx_type == 'boolean' -%}
+            {%- do typed_exprs.update({c.name: cx_safe_cast(q, dbt.type_boolean())}) -%}
+        {%- elif c.cx_type == 'json' -%}
+            {%- do typed_exprs.update({c.name: "cast(" ~ q ~ " as varchar)"}) -%}
+        {%- else -%}
+            {%- do typed_exprs.update({c.name: cx_trim('cast(' ~ q ~ ' as varchar)')}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set typed_key = [] -%}
+    {%- for k in pk -%}{%- do typed_key.append(typed_exprs[k]) -%}{%- endfor -%}
+    {%- set raw_key_hash = cx_key_hash(typed_key) -%}
+    {#- the typing and checking pipeline runs on every new row; a two-pass full refresh runs it a second time on
+        the rows of keys delivered more than once (dup_*), to rank them without materializing every row -#}
+    {%- set two_pass = rank_in_second_pass and not incremental_run -%}
+    {%- set pipelines = [('', 'raw_rows'), ('dup_', 'dup_raw_rows')] if two_pass else [('', 'raw_rows')] -%}
+
 with
 
 raw_rows as (
@@ -130,29 +169,32 @@ raw_rows as (
     where {% if new_files %}filename in ('{{ new_files | join("', '") }}'){% else %}false{% endif %}
     {%- endif %}
 ),
+{%- if two_pass %}
 
-typed as (
+delivered_key_hashes as (
+    -- keys delivered more than once, valid or not (a superset of the keys with more than one valid delivery),
+    -- from a second read of the key columns alone; hashed first, as in dup_key_hashes
+    select {{ raw_key_hash }} as _key_hash
+    from {{ raw_relation }}
+    group by {{ raw_key_hash }}
+    having count(*) > 1
+),
+
+dup_raw_rows as (
+    -- the raw rows of those keys: typed and checked a second time (dup_new_rows), a fraction of the table
+    select *
+    from {{ raw_relation }}
+    where {{ raw_key_hash }} in (select delivered_key_hashes._key_hash from delivered_key_hashes)
+),
+{%- endif %}
+
+{%- for pipeline_prefix, pipeline_input in pipelines %}
+
+{{ pipeline_prefix }}typed as (
     select
-        raw_rows.*,
+        {{ pipeline_input }}.*,
         {%- for c in columns %}
-        {%- set q = adapter.quote(c.name) %}
-        {%- if c.cx_type == 'timestamp' %}
-        {{ cx_parse_timestamp(q, raw_types.get(c.name | lower)) }} as t__{{ c.name }},
-        {%- elif c.cx_type in ('enum', 'currency') %}
-        lower({{ cx_trim('cast(' ~ q ~ ' as varchar)') }}) as t__{{ c.name }},
-        {%- elif c.cx_type == 'intent' %}
-        nullif(lower({{ cx_trim('cast(' ~ q ~ ' as varchar)') }}), '') as t__{{ c.name }},
-        {%- elif c.cx_type == 'double' %}
-        {{ cx_safe_cast(q, 'double') }} as t__{{ c.name }},
-        {%- elif c.cx_type == 'decimal' %}
-        {{ cx_safe_cast(q, 'decimal(12, 2)') }} as t__{{ c.name }},
-        {%- elif c.cx_type == 'boolean' %}
-        {{ cx_safe_cast(q, dbt.type_boolean()) }} as t__{{ c.name }},
-        {%- elif c.cx_type == 'json' %}
-        cast({{ q }} as varchar) as t__{{ c.name }},
-        {%- else %}
-        {{ cx_trim('cast(' ~ q ~ ' as varchar)') }} as t__{{ c.name }},
-        {%- endif %}
+        {{ typed_exprs[c.name] }} as t__{{ c.name }},
         {%- endfor %}
         {%- if 'load_date' in raw_types %}
         coalesce(cast(load_date as date), cast({{ cx_parse_timestamp('_loaded_at', raw_types.get('_loaded_at')) }} as date))
@@ -160,10 +202,10 @@ typed as (
         {%- else %}
         cast({{ cx_parse_timestamp('_loaded_at', raw_types.get('_loaded_at')) }} as date) as t___load_date
         {%- endif %}
-    from raw_rows
+    from {{ pipeline_input }}
 ),
 
-checked as (
+{{ pipeline_prefix }}checked as (
     select
         *,
         case
@@ -172,10 +214,10 @@ checked as (
                 then '{{ reason }}'
             {%- endfor %}
         end as t___quarantine_reason
-    from typed
+    from {{ pipeline_prefix }}typed
 ),
 
-new_rows as (
+{{ pipeline_prefix }}new_rows as (
     select
         {%- for c in columns %}
         t__{{ c.name }} as {{ adapter.quote(c.name) }},
@@ -195,8 +237,9 @@ new_rows as (
             when t___quarantine_reason is not null
                 then {{ cx_row_to_json(raw_names) }}
         end as _raw_row
-    from checked
+    from {{ pipeline_prefix }}checked
 ),
+{%- endfor %}
 
 {%- if incremental_run %}
 
@@ -246,6 +289,13 @@ candidate_rows as {{ cx_cte_materialized() }} (
     union all
     select * from stored_rows
 ),
+{%- elif two_pass %}
+
+candidate_rows as (
+    -- every row streams once from the raw files into the table; only the rows of keys delivered more than once
+    -- are ranked (dups_ranked, from their second pass dup_new_rows)
+    select * from new_rows
+),
 {%- else %}
 
 candidate_rows as {{ cx_cte_materialized() }} (
@@ -255,6 +305,7 @@ candidate_rows as {{ cx_cte_materialized() }} (
 
 {%- set quoted_pk = [] %}
 {%- for k in pk %}{% do quoted_pk.append(adapter.quote(k)) %}{% endfor %}
+{%- if not two_pass %}
 
 dup_key_hashes as (
     -- keys with more than one valid delivery: only these need ranking (almost every key arrives once). Found by
@@ -280,6 +331,20 @@ dups_ranked as (
         _quarantine_reason is null
         and {{ cx_key_hash(quoted_pk) }} in (select dup_key_hashes._key_hash from dup_key_hashes)
 ),
+{%- else %}
+
+dups_ranked as (
+    select
+        _source_file,
+        _file_row_number,
+        row_number() over (
+            partition by {{ quoted_pk | join(', ') }}
+            order by _loaded_at desc, _source_file desc, _file_row_number desc
+        ) as _delivery_rank
+    from dup_new_rows
+    where _quarantine_reason is null
+),
+{%- endif %}
 
 final as (
     -- a valid row is accepted when it is its key's only valid delivery or ranks first among them

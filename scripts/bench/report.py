@@ -68,13 +68,14 @@ def _contacts(result: dict) -> int | None:
 def growth_table(doc: dict) -> list[str]:
     lines = [
         "| scale | customers | contacts (raw rows) | raw MB | generator s | full refresh s (CPU s) "
-        "| peak GiB | replay s (CPU s) | dbt overhead wall (CPU) | floor s | build / floor | nightly full s "
-        "| nightly incr. s | nightly / full | load 1m during full |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| peak GiB | replay s (CPU s) | dbt overhead wall (CPU) | floor s | build / floor | write floor s "
+        "| build / (read + write floor) | nightly full s | nightly incr. s | nightly / full "
+        "| load 1m during full |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in doc["scales"].items():
         if "error" in r:
-            lines.append(f"| {name} | failed: {r['error'][:80]} |" + " |" * 14)
+            lines.append(f"| {name} | failed: {r['error'][:80]} |" + " |" * 16)
             continue
         full = r.get("full") or {}
         nightly = r.get("nightly") or {}
@@ -91,6 +92,8 @@ def growth_table(doc: dict) -> list[str]:
             f"| {_f(r.get('dbt_overhead_ratio'), '.2f')} ({_f(cpu_ratio, '.2f')}) "
             f"| {_f((r.get('floor') or {}).get('wall_s'))} "
             f"| {_f(r.get('build_to_floor_ratio'))} "
+            f"| {_f(((r.get('floor') or {}).get('write') or {}).get('wall_s'))} "
+            f"| {_f(r.get('build_to_read_write_floor_ratio'), '.2f')} "
             f"| {_f((nightly.get('full_refresh') or {}).get('wall_s'))} "
             f"| {_f(nightly.get('wall_s'))} | {_f(r.get('nightly_ratio'), '.1%')} | {_load(median)} |"
         )
@@ -137,6 +140,12 @@ def targets_table(doc: dict) -> list[str]:
             "build / floor (read every raw file once)",
             "report, drive down",
             _f(r.get("build_to_floor_ratio")),
+            None,
+        ),
+        (
+            "build / (read floor + write floor: copy every built table once)",
+            "report",
+            _f(r.get("build_to_read_write_floor_ratio"), ".2f"),
             None,
         ),
     ]
@@ -218,6 +227,17 @@ def scale_section(name: str, r: dict) -> list[str]:
             f"Floor (every raw file read once, all columns): {fl['wall_s']:.1f} s ({per}); runs "
             f"{fl.get('runs_wall_s')}. Build-to-floor **{_f(r.get('build_to_floor_ratio'))}**.",
         ]
+        wf = fl.get("write")
+        if wf:
+            per = ", ".join(f"{k} {v:.1f}" for k, v in wf["top_table_s"].items())
+            lines += [
+                "",
+                f"Write floor (every table of the full build, {wf['tables']} tables, {wf['rows']:,} rows, "
+                f"copied once into a new file): {wf['wall_s']:.1f} s, CPU {wf['cpu_s']:.1f} s; "
+                f"slowest: {per}; runs {wf.get('runs_wall_s')}; load {_load(wf)}. "
+                "Full refresh / (read floor + write floor) "
+                f"**{_f(r.get('build_to_read_write_floor_ratio'), '.2f')}**.",
+            ]
     nightly = r.get("nightly")
     if nightly:
         nf = nightly.get("full_refresh") or {}
@@ -304,7 +324,8 @@ def summary(doc: dict) -> str:
             f"  {name}: {_f(_contacts(r), ',')} contacts | full {_f((r.get('full') or {}).get('wall_s'))} s, "
             f"peak {_f((r.get('full') or {}).get('peak_tree_rss_gib'), '.2f')} GiB | overhead "
             f"{_f(r.get('dbt_overhead_ratio'), '.2f')} | floor {_f((r.get('floor') or {}).get('wall_s'))} s "
-            f"(x{_f(r.get('build_to_floor_ratio'))}) "
+            f"(x{_f(r.get('build_to_floor_ratio'))}), write floor "
+            f"{_f(((r.get('floor') or {}).get('write') or {}).get('wall_s'))} s "
             f"| nightly {_f((r.get('nightly') or {}).get('wall_s'))} s "
             f"({_f(r.get('nightly_ratio'), '.1%')})"
         )

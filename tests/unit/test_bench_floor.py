@@ -1,0 +1,88 @@
+"""The benchmark's floors (scripts/bench/floor.py) and how the report renders them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from scripts.bench import floor, report
+
+
+def _warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema staging")
+        con.execute("create table staging.events as select range as id, 'x' || range as v from range(5000)")
+        con.execute("create schema core")
+        con.execute("create table core.facts as select range as id from range(300)")
+    finally:
+        con.close()
+
+
+def test_write_floor_copies_every_table_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    built = tmp_path / "cx.duckdb"
+    _warehouse(built)
+    out = tmp_path / "write_floor.duckdb"
+
+    result = floor.run_write(built, out, tmp_path / "spill", memory_limit="1GB")
+
+    assert result["tables"] == 2
+    assert result["rows"] == 5300
+    assert set(result["top_table_s"]) == {"staging.events", "core.facts"}
+    assert result["wall_s"] >= 0 and result["cpu_s"] >= 0
+    assert not out.exists() and not Path(f"{out}.wal").exists()
+    # the built warehouse is only read
+    con = duckdb.connect(str(built), read_only=True)
+    try:
+        assert con.execute("select count(*) from staging.events").fetchone() == (5000,)
+    finally:
+        con.close()
+
+
+def test_read_floor_reads_every_raw_table(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    for table, rows in (("contacts", 40), ("orders", 7)):
+        folder = raw / table / "load_date=2025-01-01"
+        folder.mkdir(parents=True)
+        pd.DataFrame({"id": range(rows)}).to_parquet(folder / "part-0000.parquet")
+
+    result = floor.run(raw, ["contacts", "orders"], tmp_path / "spill", memory_limit="1GB")
+
+    assert set(result["table_s"]) == {"contacts", "orders"}
+
+
+def test_report_shows_the_write_floor_and_the_ratio_against_both_floors() -> None:
+    scale = {
+        "customers": 10,
+        "raw": {"contacts": {"rows": 100, "files": 1, "mb": 1.0}},
+        "full": {"command": "build --full-refresh", "wall_s": 90.0, "runs": [], "peak_tree_rss_gib": 1.0},
+        "floor": {
+            "wall_s": 10.0,
+            "table_s": {"contacts": 10.0},
+            "runs_wall_s": [10.0],
+            "write": {
+                "wall_s": 20.0,
+                "cpu_s": 35.0,
+                "tables": 2,
+                "rows": 5300,
+                "top_table_s": {"staging.events": 15.0, "core.facts": 5.0},
+                "runs_wall_s": [20.0],
+            },
+        },
+        "build_to_floor_ratio": 9.0,
+        "build_to_read_write_floor_ratio": 3.0,
+    }
+
+    growth = "\n".join(report.growth_table({"scales": {"L": scale}}))
+    targets = "\n".join(report.targets_table({"scales": {"L": scale}}))
+
+    assert "| 20.0 | 3.00 |" in growth
+    assert "build / (read floor + write floor" in targets and "| 3.00 |" in targets
+    without_full = {k: v for k, v in scale.items() if k != "full"} | {"days": 365}
+    section = "\n".join(report.scale_section("L", without_full))
+    assert "Write floor (every table of the full build, 2 tables, 5,300 rows" in section
+    assert "staging.events 15.0" in section and "(read floor + write floor) **3.00**" in section
+    header, divider = growth.splitlines()[:2]
+    assert header.count("|") == divider.count("|") == growth.splitlines()[2].count("|")
