@@ -13,7 +13,7 @@
         rank_in_second_pass=true they are instead typed, checked and written in one streaming pass, and the keys
         delivered more than once (valid or not: their hashes counted from a second read of the key columns alone)
         are read a third time, typed and checked again, and ranked. That pays for the 60 M narrow event rows
-        (-20 % CPU at L); for the contacts and orders the second pass cost more than it saved
+        (-18 % CPU at L); for the contacts and orders the second pass cost more than it saved
         (benchmarks/results/fixes.md, fifth round).
 
         Incremental (a model configured materialized='incremental', unique_key=['_source_file',
@@ -317,6 +317,7 @@ dup_key_hashes as (
     group by {{ cx_key_hash(quoted_pk) }}
     having count(*) > 1
 ),
+{%- endif %}
 
 dups_ranked as (
     select
@@ -326,25 +327,16 @@ dups_ranked as (
             partition by {{ quoted_pk | join(', ') }}
             order by _loaded_at desc, _source_file desc, _file_row_number desc
         ) as _delivery_rank
+    {%- if two_pass %}
+    from dup_new_rows
+    where _quarantine_reason is null
+    {%- else %}
     from candidate_rows
     where
         _quarantine_reason is null
         and {{ cx_key_hash(quoted_pk) }} in (select dup_key_hashes._key_hash from dup_key_hashes)
+    {%- endif %}
 ),
-{%- else %}
-
-dups_ranked as (
-    select
-        _source_file,
-        _file_row_number,
-        row_number() over (
-            partition by {{ quoted_pk | join(', ') }}
-            order by _loaded_at desc, _source_file desc, _file_row_number desc
-        ) as _delivery_rank
-    from dup_new_rows
-    where _quarantine_reason is null
-),
-{%- endif %}
 
 final as (
     -- a valid row is accepted when it is its key's only valid delivery or ranks first among them
