@@ -286,8 +286,7 @@ class Bench:
         command = [dbt_bin(), "build", "--full-refresh", "--exclude-resource-type", "unit_test"]
 
         def once(i: int) -> dict:
-            for suffix in ("", ".wal"):
-                Path(str(self.warehouse_full) + suffix).unlink(missing_ok=True)
+            data.remove_database(self.warehouse_full)
             self.warehouse_full.parent.mkdir(parents=True, exist_ok=True)
             log(f"{self.scale.name}: full refresh run {i + 1}")
             self.cache["full_started_epoch"] = time.time()
@@ -576,32 +575,23 @@ class Bench:
                 f"peak {result['full']['peak_tree_rss_gib']:.2f} GiB"
             )
         if "floor" in phases and self._phase(result, "floor", self.floor):
-            if "full" in result:
-                result["build_to_floor_ratio"] = round(
-                    result["full"]["wall_s"] / result["floor"]["wall_s"], 1
-                )
             write = result["floor"].get("write")
-            if write and "full" in result:
-                result["build_to_read_write_floor_ratio"] = round(
-                    result["full"]["wall_s"] / (result["floor"]["wall_s"] + write["wall_s"]), 2
-                )
             log(
                 f"{self.scale.name}: floor {result['floor']['wall_s']:.1f} s"
                 + (f", write floor {write['wall_s']:.1f} s" if write else "")
             )
         if "nightly" in phases and self._phase(result, "nightly", self.nightly):
-            if "full" in result:
-                result["nightly_ratio"] = round(result["nightly"]["wall_s"] / result["full"]["wall_s"], 3)
             nf = result["nightly"].get("full_refresh", {}).get("wall_s")
             if nf:
                 result["nightly_ratio_vs_nightly_full"] = round(result["nightly"]["wall_s"] / nf, 3)
             log(f"{self.scale.name}: nightly {result['nightly']['wall_s']:.1f} s")
         if "replay" in phases and self._phase(result, "replay", self.replay):
-            result["dbt_overhead_ratio"] = round(result["full"]["wall_s"] / result["replay"]["wall_s"], 2)
+            result |= report.ratios(result)
             log(
                 f"{self.scale.name}: replay {result['replay']['wall_s']:.1f} s, "
                 f"overhead {result['dbt_overhead_ratio']}"
             )
+        result |= report.ratios(result)
         result["finished_at"] = utc_now()
         result["load_at_end"] = procmon.loadavg()
         return result

@@ -192,6 +192,12 @@ def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def remove_database(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log, if they exist."""
+    for suffix in ("", ".wal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def git_state(project_dir: Path) -> dict:
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=project_dir, capture_output=True, text=True, check=False)

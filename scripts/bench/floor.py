@@ -17,18 +17,26 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.bench.data import remove_database
+
 OPTIONS = "union_by_name = true, filename = true, file_row_number = true, hive_partitioning = true"
 
 
-def run(raw: Path, tables: list[str], spill_dir: Path, *, memory_limit: str) -> dict:
+def _session(spill_dir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB session with the profile's settings, spilling to `spill_dir`."""
     spill_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{memory_limit}'")
+    con.execute("set preserve_insertion_order = false")
+    con.execute(f"set temp_directory = '{spill_dir}'")
+    return con
+
+
+def run(raw: Path, tables: list[str], spill_dir: Path, *, memory_limit: str) -> dict:
+    con = _session(spill_dir, memory_limit)
     per_table: dict[str, float] = {}
     try:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"set memory_limit = '{memory_limit}'")
-        con.execute("set preserve_insertion_order = false")
-        con.execute(f"set temp_directory = '{spill_dir}'")
         started, cpu_started = time.perf_counter(), time.process_time()
         for table in tables:
             t0 = time.perf_counter()
@@ -47,16 +55,11 @@ def run(raw: Path, tables: list[str], spill_dir: Path, *, memory_limit: str) -> 
 
 def run_write(warehouse: Path, out: Path, spill_dir: Path, *, memory_limit: str, top: int = 10) -> dict:
     """Copy every table of `warehouse` into a new file `out` (removed afterwards); per-table, total times."""
-    spill_dir.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", ".wal"):
-        Path(str(out) + suffix).unlink(missing_ok=True)
-    con = duckdb.connect(":memory:")
+    remove_database(out)
+    con = _session(spill_dir, memory_limit)
     per_table: dict[str, float] = {}
     rows = 0
     try:
-        con.execute(f"set memory_limit = '{memory_limit}'")
-        con.execute("set preserve_insertion_order = false")
-        con.execute(f"set temp_directory = '{spill_dir}'")
         con.execute(f"attach '{warehouse}' as built (read_only)")
         con.execute(f"attach '{out}' as copy")
         tables = con.execute(
@@ -74,8 +77,7 @@ def run_write(warehouse: Path, out: Path, spill_dir: Path, *, memory_limit: str,
         cpu = time.process_time() - cpu_started
     finally:
         con.close()
-        for suffix in ("", ".wal"):
-            Path(str(out) + suffix).unlink(missing_ok=True)
+        remove_database(out)
     slowest = dict(sorted(per_table.items(), key=lambda kv: -kv[1])[:top])
     return {
         "wall_s": round(total, 2),

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.bench.data import remove_database
+
 
 def _order(manifest: dict, project: str) -> list[dict]:
     nodes = {
@@ -42,8 +44,7 @@ def run(
     project = manifest["metadata"].get("project_name") or "cx_outcomes"
     replay_dir.mkdir(parents=True, exist_ok=True)
     database = replay_dir / built_warehouse.name
-    for suffix in ("", ".wal"):
-        Path(str(database) + suffix).unlink(missing_ok=True)
+    remove_database(database)
     con = duckdb.connect(str(database), config={"storage_compatibility_version": "v1.4.0"})
     timings: dict[str, float] = {}
     cpu: dict[str, float] = {}
@@ -96,8 +97,7 @@ def run(
         cpu_total = time.process_time() - cpu_started
     finally:
         con.close()
-    for suffix in ("", ".wal"):
-        Path(str(database) + suffix).unlink(missing_ok=True)
+    remove_database(database)
     return {
         "wall_s": round(total, 2),
         "cpu_s": round(cpu_total, 1),

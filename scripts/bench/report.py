@@ -44,13 +44,34 @@ def combine(documents: list[dict]) -> dict:
             merged["sources"] = [*combined["scales"].get(name, {}).get("sources", []), doc["generated_at"]]
             errors = (combined["scales"].get(name, {}).get("errors") or {}) | (result.get("errors") or {})
             merged["errors"] = {k: v for k, v in errors.items() if k not in merged}
-            full, nightly = merged.get("full") or {}, merged.get("nightly") or {}
-            if full.get("wall_s") and nightly.get("wall_s"):
-                merged["nightly_ratio"] = round(nightly["wall_s"] / full["wall_s"], 3)
-            combined["scales"][name] = merged
+            combined["scales"][name] = merged | ratios(merged)
     order = {"S": 0, "M": 1, "L": 2}
     combined["scales"] = dict(sorted(combined["scales"].items(), key=lambda kv: order.get(kv[0], 9)))
     return combined
+
+
+RATIOS = ("build_to_floor_ratio", "build_to_read_write_floor_ratio", "nightly_ratio", "dbt_overhead_ratio")
+
+
+def ratios(r: dict) -> dict:
+    """The ratios derived from a scale's phases as it has them now (None where a phase is missing), so a
+    combined result never keeps a ratio computed against another run's full refresh."""
+    full = (r.get("full") or {}).get("wall_s")
+    floor = r.get("floor") or {}
+    write = (floor.get("write") or {}).get("wall_s")
+    nightly = (r.get("nightly") or {}).get("wall_s")
+    replay = (r.get("replay") or {}).get("wall_s")
+    out: dict = dict.fromkeys(RATIOS)
+    if full:
+        if floor.get("wall_s"):
+            out["build_to_floor_ratio"] = round(full / floor["wall_s"], 1)
+            if write:
+                out["build_to_read_write_floor_ratio"] = round(full / (floor["wall_s"] + write), 2)
+        if nightly:
+            out["nightly_ratio"] = round(nightly / full, 3)
+        if replay:
+            out["dbt_overhead_ratio"] = round(full / replay, 2)
+    return out
 
 
 def cpu_overhead(r: dict) -> float | None:

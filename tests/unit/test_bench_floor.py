@@ -90,3 +90,43 @@ def test_report_shows_the_write_floor_and_the_ratio_against_both_floors() -> Non
     assert "staging.events 15.0" in section and "(read floor + write floor) **3.00**" in section
     header, divider = growth.splitlines()[:2]
     assert header.count("|") == divider.count("|") == growth.splitlines()[2].count("|")
+
+
+def test_combined_results_recompute_every_ratio_from_the_phases_they_keep() -> None:
+    night = {
+        "generated_at": "night",
+        "scales": {
+            "L": {
+                "full": {"wall_s": 700.0},
+                "replay": {"wall_s": 800.0},
+                "floor": {"wall_s": 40.0},
+                "nightly": {"wall_s": 210.0},
+                "build_to_floor_ratio": 17.5,
+                "nightly_ratio": 0.3,
+                "dbt_overhead_ratio": 0.88,
+            }
+        },
+    }
+    morning = {
+        "generated_at": "morning",
+        "scales": {
+            "L": {
+                "full": {"wall_s": 600.0},
+                "floor": {"wall_s": 50.0, "write": {"wall_s": 250.0}},
+                "build_to_floor_ratio": 12.0,
+                "build_to_read_write_floor_ratio": 2.0,
+                "nightly_ratio": None,
+                "dbt_overhead_ratio": None,
+            }
+        },
+    }
+
+    scale = report.combine([night, morning])["scales"]["L"]
+
+    assert scale["full"]["wall_s"] == 600.0 and scale["nightly"]["wall_s"] == 210.0
+    assert scale["nightly_ratio"] == 0.35
+    assert scale["dbt_overhead_ratio"] == 0.75
+    assert scale["build_to_floor_ratio"] == 12.0
+    assert scale["build_to_read_write_floor_ratio"] == 2.0
+    assert scale["sources"] == ["night", "morning"]
+    assert report.ratios({"nightly": {"wall_s": 1.0}}) == dict.fromkeys(report.RATIOS)
