@@ -312,50 +312,49 @@ class Bench:
         }
 
     # ---- replay / floor ------------------------------------------------------------------------
-    def replay(self) -> dict:
+    def _repeated_median(self, phase: str, measure) -> dict:
+        """`measure()` under the load sampler, repeated while short (`repeated`); the median run, with every
+        run's wall time."""
+
         def once(i: int) -> dict:
-            log(f"{self.scale.name}: direct replay run {i + 1}")
+            log(f"{self.scale.name}: {phase} run {i + 1}")
             with procmon.LoadSampler() as load:
-                result = replay.run(
-                    self.target_full,
-                    self.warehouse_full,
-                    self.root / "replay",
-                    memory_limit=self.args.memory_limit,
-                )
+                result = measure()
             return result | {"load_1m": load.summary()}
 
-        runs = repeated(f"{self.scale.name} replay", self.args, once)
+        runs = repeated(f"{self.scale.name} {phase}", self.args, once)
         return median_run(runs) | {"runs_wall_s": [r["wall_s"] for r in runs]}
 
+    def replay(self) -> dict:
+        return self._repeated_median(
+            "direct replay",
+            lambda: replay.run(
+                self.target_full,
+                self.warehouse_full,
+                self.root / "replay",
+                memory_limit=self.args.memory_limit,
+            ),
+        )
+
     def floor(self) -> dict:
-        def once(i: int) -> dict:
-            log(f"{self.scale.name}: floor run {i + 1}")
-            with procmon.LoadSampler() as load:
-                result = floor.run(
-                    self.raw, data.tables(self.raw), self.root / "spill", memory_limit=self.args.memory_limit
-                )
-            return result | {"load_1m": load.summary()}
-
-        runs = repeated(f"{self.scale.name} floor", self.args, once)
-        result = median_run(runs) | {"runs_wall_s": [r["wall_s"] for r in runs]}
+        result = self._repeated_median(
+            "floor",
+            lambda: floor.run(
+                self.raw, data.tables(self.raw), self.root / "spill", memory_limit=self.args.memory_limit
+            ),
+        )
         if self.warehouse_full.exists():
-            result["write"] = self.write_floor()
-        return result
-
-    def write_floor(self) -> dict:
-        def once(i: int) -> dict:
-            log(f"{self.scale.name}: write floor run {i + 1} (copying every table of the full build)")
-            with procmon.LoadSampler() as load:
-                result = floor.run_write(
+            # every table of the full build copied once into a new file
+            result["write"] = self._repeated_median(
+                "write floor",
+                lambda: floor.run_write(
                     self.warehouse_full,
                     self.root / "write_floor.duckdb",
                     self.root / "spill",
                     memory_limit=self.args.memory_limit,
-                )
-            return result | {"load_1m": load.summary()}
-
-        runs = repeated(f"{self.scale.name} write floor", self.args, once)
-        return median_run(runs) | {"runs_wall_s": [r["wall_s"] for r in runs]}
+                ),
+            )
+        return result
 
     # ---- nightly -------------------------------------------------------------------------------
     def nightly(self) -> dict:

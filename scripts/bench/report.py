@@ -16,6 +16,10 @@ def _f(value, spec: str = ".1f", none: str = "—") -> str:
     return none if value is None else format(value, spec)
 
 
+def _seconds(per_name: dict[str, float]) -> str:
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in per_name.items())
+
+
 def _load(run: dict | None) -> str:
     load = (run or {}).get("load_1m") or {}
     if load.get("mean") is None:
@@ -243,20 +247,19 @@ def scale_section(name: str, r: dict) -> list[str]:
         ]
     fl = r.get("floor")
     if fl:
-        per = ", ".join(f"{k} {v:.1f}" for k, v in fl["table_s"].items())
         lines += [
             "",
-            f"Floor (every raw file read once, all columns): {fl['wall_s']:.1f} s ({per}); runs "
-            f"{fl.get('runs_wall_s')}. Build-to-floor **{_f(r.get('build_to_floor_ratio'))}**.",
+            f"Floor (every raw file read once, all columns): {fl['wall_s']:.1f} s "
+            f"({_seconds(fl['table_s'])}); runs {fl.get('runs_wall_s')}. "
+            f"Build-to-floor **{_f(r.get('build_to_floor_ratio'))}**.",
         ]
         wf = fl.get("write")
         if wf:
-            per = ", ".join(f"{k} {v:.1f}" for k, v in wf["top_table_s"].items())
             lines += [
                 "",
                 f"Write floor (every table of the full build, {wf['tables']} tables, {wf['rows']:,} rows, "
                 f"copied once into a new file): {wf['wall_s']:.1f} s, CPU {wf['cpu_s']:.1f} s; "
-                f"slowest: {per}; runs {wf.get('runs_wall_s')}; load {_load(wf)}. "
+                f"slowest: {_seconds(wf['top_table_s'])}; runs {wf.get('runs_wall_s')}; load {_load(wf)}. "
                 "Full refresh / (read floor + write floor) "
                 f"**{_f(r.get('build_to_read_write_floor_ratio'), '.2f')}**.",
             ]
