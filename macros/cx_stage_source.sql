@@ -38,8 +38,9 @@
     {%- set timestamp_columns = columns | selectattr('cx_type', 'equalto', 'timestamp') | map(attribute='name') | list -%}
     {%- set event_timestamps = timestamp_columns | reject('equalto', '_loaded_at') | list -%}
     {%- set reasons = [] -%}
-    {#- is_incremental() only for models configured incremental: unit tests of the others have no `this` -#}
-    {%- set incremental_run = config.get('materialized') == 'incremental' and is_incremental() -%}
+    {#- every base model is incremental. `this is not none` first: a unit test has a `this` only when it gives
+        one (the nightly path's test does, with is_incremental overridden), and dbt's is_incremental() reads it -#}
+    {%- set incremental_run = this is not none and is_incremental() -%}
     {%- set key_columns = pk | map('lower') | list -%}
     {%- set orphan_check = meta.get('orphan_column') and orphan_parent is not none -%}
 
@@ -245,9 +246,12 @@ dup_raw_rows as (
 
 {%- if orphan_check %}
 
-orphans_adopted as (
-    -- stored orphans whose parent has been accepted since: they pass every check now
-    select {{ key_columns | join(', ') }}
+orphans_adopted as {{ cx_cte_materialized() }} (
+    -- stored orphans whose parent has been accepted since: they pass every check now (rows, by their position)
+    select
+        {{ key_columns | join(', ') }},
+        _source_file,
+        _file_row_number
     from {{ this }}
     where
         _quarantine_reason = 'orphan'
@@ -255,33 +259,45 @@ orphans_adopted as (
 ),
 {%- endif %}
 
+rerank_keys as (
+    -- the keys delivered tonight{{ ' and the keys of the adopted orphans' if orphan_check }}
+    select {{ key_columns | join(', ') }} from new_rows
+    {%- if orphan_check %}
+    union
+    select {{ key_columns | join(', ') }} from orphans_adopted
+    {%- endif %}
+),
+
 stored_rows as (
-    -- the stored rows of every key delivered tonight (or adopted), re-ranked with the new rows
+    -- the stored rows of those keys, re-ranked with the new rows. One semi join on the key (no OR of two
+    -- subqueries, no per-row lookup of the parent): DuckDB pushes it into the scan of the stored rows as a
+    -- filter, where the old form read every stored row of every column (fixes.md, #15).
     select
         {%- for c in columns %}
-        {{ adapter.quote(c.name) }},
+        stored.{{ adapter.quote(c.name) }},
         {%- endfor %}
-        _load_date,
+        stored._load_date,
         {%- for column in ['_record_key', '_source_file', '_file_row_number', '_quarantine_reason', '_raw_row'] %}
         {%- if orphan_check and column in ('_record_key', '_quarantine_reason', '_raw_row') %}
+        {%- if column == '_record_key' %}
         -- an adopted orphan is valid now: no reason, and no delivered key or raw row (quarantined rows only)
-        case
-            when
-                _quarantine_reason = 'orphan'
-                and {{ meta.orphan_column }} in (select {{ meta.orphan_column }} from {{ orphan_parent }})
-                then null
-            else {{ column }}
-        end as {{ column }}{{ ',' if not loop.last }}
+        {%- endif %}
+        case when orphans_adopted._source_file is not null then null else stored.{{ column }} end as {{ column }}
+        {{- ',' if not loop.last }}
         {%- else %}
-        {{ column }}{{ ',' if not loop.last }}
+        stored.{{ column }}{{ ',' if not loop.last }}
         {%- endif %}
         {%- endfor %}
-    from {{ this }}
+    from {{ this }} as stored
+    {%- if orphan_check %}
+    left join orphans_adopted
+        on
+            stored._source_file = orphans_adopted._source_file
+            and stored._file_row_number = orphans_adopted._file_row_number
+    {%- endif %}
     where
-        ({{ key_columns | join(', ') }}) in (select {{ key_columns | join(', ') }} from new_rows)
-        {%- if orphan_check %}
-        or ({{ key_columns | join(', ') }}) in (select {{ key_columns | join(', ') }} from orphans_adopted)
-        {%- endif %}
+        ({% for k in key_columns %}stored.{{ k }}{{ ', ' if not loop.last }}{% endfor %})
+        in (select {{ key_columns | join(', ') }} from rerank_keys)
 ),
 
 candidate_rows as {{ cx_cte_materialized() }} (

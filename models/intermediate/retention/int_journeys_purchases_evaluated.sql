@@ -2,6 +2,7 @@
     orders in (ended_at, ended_at + 90 days], once those 90 days are observable (as_of >= ended_at + 90 days). The
     orders are counted by int_journeys_followups_measured (incremental, independent of as_of); this model applies
     as_of. -#}
+{{ config(materialized='view') }}
 {%- set purchase_window_days = var('purchase_window_days') -%}
 with
 

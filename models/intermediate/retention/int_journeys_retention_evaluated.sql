@@ -3,6 +3,7 @@
     (duration and event) and the revenue at risk of at-risk journeys. The activity and MRR come from
     int_journeys_followups_measured (incremental, independent of as_of); this model applies as_of: which horizons
     are observable, censoring and survival days. -#}
+{{ config(materialized='view') }}
 {%- set horizons = var('retention_horizons_days') -%}
 {%- set protection_days = var('revenue_protection_horizon_days') -%}
 {%- set seconds_per_day = 86400 -%}
