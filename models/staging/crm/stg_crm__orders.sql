@@ -13,7 +13,8 @@ accepted as (
         currency,
         status,
         _loaded_at,
-        _load_date
+        _load_date,
+        _batch_at
     from base
     where _status = 'accepted'
 ),
