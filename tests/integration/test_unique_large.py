@@ -55,7 +55,7 @@ def test_cx_unique_large_fails_on_a_duplicate(test_warehouse: Path, test_raw_dir
     failures = [line for line in result.stdout.splitlines() if "FAIL 1 " in line]
     assert len(failures) == 2, result.stdout[-3000:]
     assert any("cx_unique_large_stg_platform__contact_events_" in line for line in failures)
-    assert any("stg_crm__orders_order_id" in line for line in failures)
+    assert any("cx_unique_large_stg_crm__orders_" in line for line in failures)
 
 
 def test_cx_unique_large_passes_on_clean_data(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
@@ -90,11 +90,22 @@ def test_nightly_batch_is_checked_against_every_row(test_warehouse: Path, test_r
     warehouse = tmp_path / "cx.duckdb"
     shutil.copy(test_warehouse, warehouse)
     with duckdb.connect(str(warehouse)) as conn:
-        # tonight's batch re-delivers an event id that an earlier build already accepted
+        # tonight's batch re-delivers an event id and an order id that an earlier build already accepted
         _add_event(conn, "event_id", 1_000_000, "1 day")
+        conn.execute(
+            """insert into staging.base_crm__orders
+               select * replace (
+                   _file_row_number + 1000000 as _file_row_number, _batch_at + interval '1 day' as _batch_at
+               )
+               from staging.base_crm__orders where _status = 'accepted' order by order_id limit 1"""
+        )
     result = run_unique_large_tests(warehouse, test_raw_dir, tmp_path / "target")
     assert result.returncode == 1, result.stdout[-3000:]
     assert _event_test_failed(result), result.stdout[-3000:]
+    assert any(
+        "FAIL 1 " in line and "cx_unique_large_stg_crm__orders__batch_at__order_id" in line
+        for line in result.stdout.splitlines()
+    ), result.stdout[-3000:]
 
 
 def test_nightly_scope_and_the_full_check(test_warehouse: Path, test_raw_dir: Path, tmp_path: Path):
