@@ -296,8 +296,7 @@ stored_rows as (
             and stored._file_row_number = orphans_adopted._file_row_number
     {%- endif %}
     where
-        ({% for k in key_columns %}stored.{{ k }}{{ ', ' if not loop.last }}{% endfor %})
-        in (select {{ key_columns | join(', ') }} from rerank_keys)
+        (stored.{{ key_columns | join(', stored.') }}) in (select {{ key_columns | join(', ') }} from rerank_keys)
 ),
 
 candidate_rows as {{ cx_cte_materialized() }} (

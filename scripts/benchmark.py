@@ -580,15 +580,11 @@ class Bench:
                 + (f", write floor {write['wall_s']:.1f} s" if write else "")
             )
         if "nightly" in phases and self._phase(result, "nightly", self.nightly):
-            nf = result["nightly"].get("full_refresh", {}).get("wall_s")
-            if nf:
-                result["nightly_ratio_vs_nightly_full"] = round(result["nightly"]["wall_s"] / nf, 3)
             log(f"{self.scale.name}: nightly {result['nightly']['wall_s']:.1f} s")
         if "replay" in phases and self._phase(result, "replay", self.replay):
-            result |= report.ratios(result)
             log(
                 f"{self.scale.name}: replay {result['replay']['wall_s']:.1f} s, "
-                f"overhead {result['dbt_overhead_ratio']}"
+                f"overhead {report.ratios(result)['dbt_overhead_ratio']}"
             )
         result |= report.ratios(result)
         result["finished_at"] = utc_now()

@@ -54,7 +54,13 @@ def combine(documents: list[dict]) -> dict:
     return combined
 
 
-RATIOS = ("build_to_floor_ratio", "build_to_read_write_floor_ratio", "nightly_ratio", "dbt_overhead_ratio")
+RATIOS = (
+    "build_to_floor_ratio",
+    "build_to_read_write_floor_ratio",
+    "nightly_ratio",
+    "nightly_ratio_vs_nightly_full",
+    "dbt_overhead_ratio",
+)
 
 
 def ratios(r: dict) -> dict:
@@ -64,8 +70,11 @@ def ratios(r: dict) -> dict:
     floor = r.get("floor") or {}
     write = (floor.get("write") or {}).get("wall_s")
     nightly = (r.get("nightly") or {}).get("wall_s")
+    nightly_full = ((r.get("nightly") or {}).get("full_refresh") or {}).get("wall_s")
     replay = (r.get("replay") or {}).get("wall_s")
     out: dict = dict.fromkeys(RATIOS)
+    if nightly and nightly_full:
+        out["nightly_ratio_vs_nightly_full"] = round(nightly / nightly_full, 3)
     if full:
         if floor.get("wall_s"):
             out["build_to_floor_ratio"] = round(full / floor["wall_s"], 1)

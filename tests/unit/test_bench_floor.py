@@ -130,3 +130,9 @@ def test_combined_results_recompute_every_ratio_from_the_phases_they_keep() -> N
     assert scale["build_to_read_write_floor_ratio"] == 2.0
     assert scale["sources"] == ["night", "morning"]
     assert report.ratios({"nightly": {"wall_s": 1.0}}) == dict.fromkeys(report.RATIOS)
+
+
+def test_nightly_ratio_against_the_nightlys_own_full_refresh():
+    nightly = {"nightly": {"wall_s": 30.0, "full_refresh": {"wall_s": 300.0}}}
+    assert report.ratios(nightly)["nightly_ratio_vs_nightly_full"] == 0.1
+    assert report.ratios(nightly)["nightly_ratio"] is None  # no full-refresh phase in this result
