@@ -2,9 +2,9 @@
     {#- The latest _batch_at already in this incremental model (1900-01-01 when empty). Rows of upstream
         incremental models stamped later than it are the ones this run must process.
         At run time it is looked up once, when the model is compiled (before its hooks run), and rendered as a
-        timestamp literal: a constant lets the database prune every `_batch_at > …` scan by its min/max statistics
-        and plan the joins on the night's few changed keys from real row counts. A scalar subquery is opaque to
-        the planner (DuckDB then scanned and hashed the whole 7 M-row history of int_attempts_chained and
+        timestamp literal: a constant lets the database skip every row group whose _batch_at statistics are
+        older, and drop the scan altogether when nothing is newer. A scalar subquery is opaque to the planner
+        (DuckDB then scanned and hashed the whole 7 M-row history of int_attempts_chained and
         base_platform__contacts for a night with nothing new). At parse time, and in unit tests (whose `this` is
         a fixture, not a table), it stays the equivalent scalar subquery. -#}
     {%- set fallback = "cast('1900-01-01' as " ~ dbt.type_timestamp() ~ ")" -%}
