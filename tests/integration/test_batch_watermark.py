@@ -1,7 +1,7 @@
 """cx_batch_watermark at run time: an incremental model compiled against a built warehouse carries the latest
 _batch_at it already stores as a timestamp literal — exactly that value, to the microsecond — so every
-`_batch_at > …` filter is a constant the database can prune row groups with; on an empty model it falls back to
-1900-01-01. (At parse time and in unit tests it is a scalar subquery: the dbt unit tests with
+`_batch_at > …` filter is a constant the database can prune row groups with; on an empty model it falls back
+to 1900-01-01. (At parse time and in unit tests it is a scalar subquery: the dbt unit tests with
 `is_incremental: true` cover that form.)"""
 
 from __future__ import annotations
