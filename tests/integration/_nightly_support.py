@@ -1,4 +1,4 @@
-"""Helpers for the nightly fault tests: generate small datasets, run scripts.nightly, compare warehouses."""
+"""Helpers for the nightly fault tests: generate small datasets, run scripts.nightly, read the warehouses."""
 
 from __future__ import annotations
 
@@ -18,10 +18,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEED = 3
 CUSTOMERS = 400
 FIRST_DAYS = 30
-
-# Technical columns that record *when* a row was (re)written, not what it says (cx_batch_at).
-TECHNICAL_COLUMNS = {"_batch_at"}
-COMPARED_SCHEMAS = ("staging", "intermediate", "core", "outcomes")
 
 
 def generate(out: Path, *args: str) -> None:
@@ -104,49 +100,6 @@ def latest_record(warehouse: Path) -> dict[str, Any]:
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:
-    """schema.table → compared columns (technical columns left out) of one attached warehouse."""
-    rows = connection.execute(
-        """
-        select table_schema || '.' || table_name, column_name
-        from information_schema.columns
-        where table_catalog = ? and table_schema in ('staging', 'intermediate', 'core', 'outcomes')
-        order by table_schema, table_name, ordinal_position
-        """,
-        [catalog],
-    ).fetchall()
-    result: dict[str, list[str]] = {}
-    for relation, column in rows:
-        if column not in TECHNICAL_COLUMNS:
-            result.setdefault(relation, []).append(column)
-    return result
-
-
-def compare_warehouses(left: Path, right: Path) -> dict[str, str]:
-    """Row-by-row comparison (as multisets) of every table of the compared schemas; {} when identical."""
-    connection = duckdb.connect()
-    differences: dict[str, str] = {}
-    try:
-        connection.execute(f"attach '{left}' as lhs (read_only)")
-        connection.execute(f"attach '{right}' as rhs (read_only)")
-        left_tables, right_tables = tables(connection, "lhs"), tables(connection, "rhs")
-        for relation in sorted(set(left_tables) ^ set(right_tables)):
-            differences[relation] = "only in " + ("left" if relation in left_tables else "right")
-        for relation in sorted(set(left_tables) & set(right_tables)):
-            columns = ", ".join(f'"{column}"' for column in left_tables[relation])
-            left_rows = f"select {columns} from lhs.{relation}"
-            right_rows = f"select {columns} from rhs.{relation}"
-            only_left, only_right = connection.execute(
-                f"select (select count(*) from ({left_rows} except all {right_rows})), "
-                f"(select count(*) from ({right_rows} except all {left_rows}))"
-            ).fetchone()
-            if only_left or only_right:
-                differences[relation] = f"{only_left} rows only left, {only_right} rows only right"
-    finally:
-        connection.close()
-    return differences
 
 
 def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from scripts.bench.compare import compare_warehouses
 from tests.conftest import dbt_env, run_dbt
-from tests.integration._nightly_support import compare_warehouses
 
 # single-contact attempts whose one contact was delivered once: a re-delivery of it is a plain correction
 CLEAN_SINGLES = """

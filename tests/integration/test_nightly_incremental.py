@@ -32,11 +32,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from scripts.bench.compare import compare_warehouses
 from tests.integration._nightly_support import (
     PROJECT_DIR,
     append_day,
     assert_published,
-    compare_warehouses,
     file_digest,
     generate_first_nights,
     latest_record,
