@@ -6,7 +6,9 @@
         Per table: source, primary_key, and the table-specific SPEC §6 checks (time_order = [start, end],
         after_load_check, score_check, orphan_column). Per column: name, cx_type (text, enum, intent, currency,
         timestamp, double, decimal, boolean, json), required (not marked null in SPEC §2), accepted_values,
-        non_negative. -#}
+        non_negative, and for personal data (SPEC §7) pii: name / email / phone / endpoint. A pii column is
+        validated on its raw value but never stored as it is: email, phone and endpoint become <name>_hash
+        (cx_pii_hash); a name is not stored at all, unless the var its expose_var names is true. -#}
     {%- set channels = ['voice', 'chat', 'email', 'messaging', 'web'] -%}
     {{ return({
         'customers': {
@@ -14,9 +16,9 @@
             'primary_key': ['customer_id', 'updated_at'],
             'columns': [
                 {'name': 'customer_id', 'cx_type': 'text', 'required': true},
-                {'name': 'full_name', 'cx_type': 'text', 'required': true},
-                {'name': 'email', 'cx_type': 'text', 'required': true},
-                {'name': 'phone', 'cx_type': 'text', 'required': true},
+                {'name': 'full_name', 'cx_type': 'text', 'required': true, 'pii': 'name'},
+                {'name': 'email', 'cx_type': 'text', 'required': true, 'pii': 'email'},
+                {'name': 'phone', 'cx_type': 'text', 'required': true, 'pii': 'phone'},
                 {'name': 'segment', 'cx_type': 'enum', 'required': true, 'accepted_values': ['consumer', 'smb', 'enterprise']},
                 {'name': 'region', 'cx_type': 'text', 'required': true},
                 {'name': 'preferred_channel', 'cx_type': 'enum', 'required': false, 'accepted_values': channels},
@@ -30,7 +32,7 @@
             'primary_key': ['agent_id'],
             'columns': [
                 {'name': 'agent_id', 'cx_type': 'text', 'required': true},
-                {'name': 'agent_name', 'cx_type': 'text', 'required': true},
+                {'name': 'agent_name', 'cx_type': 'text', 'required': true, 'pii': 'name', 'expose_var': 'expose_agent_names'},
                 {'name': 'team', 'cx_type': 'text', 'required': true},
                 {'name': 'site', 'cx_type': 'text', 'required': true},
                 {'name': 'hired_at', 'cx_type': 'timestamp', 'required': true},
@@ -58,7 +60,7 @@
                 {'name': 'disconnected_at', 'cx_type': 'timestamp', 'required': true},
                 {'name': 'disconnect_reason', 'cx_type': 'text', 'required': false},
                 {'name': 'disposition', 'cx_type': 'enum', 'required': false, 'accepted_values': ['resolved', 'unresolved', 'escalated', 'abandoned', 'transferred']},
-                {'name': 'customer_endpoint', 'cx_type': 'text', 'required': false},
+                {'name': 'customer_endpoint', 'cx_type': 'text', 'required': false, 'pii': 'endpoint'},
                 {'name': 'case_id', 'cx_type': 'text', 'required': false},
                 {'name': '_loaded_at', 'cx_type': 'timestamp', 'required': true},
             ],

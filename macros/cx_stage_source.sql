@@ -34,7 +34,18 @@
     {%- set columns = contract.columns -%}
     {%- set pk = meta.primary_key -%}
     {%- set raw_types = cx_raw_column_types(raw_relation, table_name, columns | map(attribute='name') | list) -%}
-    {%- set raw_names = (raw_types.keys() | list) if raw_types else (columns | map(attribute='name') | list) -%}
+    {#- the columns a quarantined row's raw JSON keeps: the contract's and the file's own (load_date partition,
+        file name, row number); an unknown extra column is left out, since it may hold personal data nobody has
+        declared (SPEC §7). The raw file keeps it, and _source_file / _file_row_number point at it. -#}
+    {%- set contract_names = columns | map(attribute='name') | map('lower') | list -%}
+    {%- set raw_names = [] -%}
+    {%- for name in ((raw_types.keys() | list) if raw_types else contract_names) -%}
+        {%- if name | lower in contract_names or name | lower in ('load_date', 'filename', 'file_row_number') -%}
+            {%- do raw_names.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {#- the columns stored (SPEC §7): a pii column under its stored_as name (a hash), or not at all -#}
+    {%- set stored_columns = columns | rejectattr('stored_as', 'none') | list -%}
     {%- set timestamp_columns = columns | selectattr('cx_type', 'equalto', 'timestamp') | map(attribute='name') | list -%}
     {%- set event_timestamps = timestamp_columns | reject('equalto', '_loaded_at') | list -%}
     {%- set reasons = [] -%}
@@ -146,10 +157,22 @@
             {%- do typed_exprs.update({c.name: cx_safe_cast(q, 'decimal(12, 2)')}) -%}
         {%- elif c.cx_type == 'boolean' -%}
             {%- do typed_exprs.update({c.name: cx_safe_cast(q, dbt.type_boolean())}) -%}
+        {%- elif c.pii and not (c.pii == 'name' and c.stored_as) -%}
+            {#- personal data: hashed in the first model that reads it; no later layer sees the value (a name that
+                is not exposed is hashed only for quarantine's raw-row JSON, and not stored) -#}
+            {%- do typed_exprs.update({c.name: cx_pii_hash(q, c.pii)}) -%}
         {%- elif c.cx_type == 'json' -%}
             {%- do typed_exprs.update({c.name: "cast(" ~ q ~ " as varchar)"}) -%}
         {%- else -%}
             {%- do typed_exprs.update({c.name: cx_trim('cast(' ~ q ~ ' as varchar)')}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set pii_replacements = {} -%}
+    {%- for c in columns if c.pii -%}
+        {%- if c.pii == 'name' and c.stored_as -%}
+            {%- do pii_replacements.update({c.name | lower: cx_pii_hash(adapter.quote(c.name), 'name')}) -%}
+        {%- else -%}
+            {%- do pii_replacements.update({c.name | lower: 't__' ~ c.name}) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set typed_key = [] -%}
@@ -220,8 +243,8 @@ dup_raw_rows as (
 
 {{ pipeline_prefix }}new_rows as (
     select
-        {%- for c in columns %}
-        t__{{ c.name }} as {{ adapter.quote(c.name) }},
+        {%- for c in stored_columns %}
+        t__{{ c.name }} as {{ adapter.quote(c.stored_as) }},
         {%- endfor %}
         t___load_date as _load_date,
         -- the key as delivered, for quarantined rows only: valid rows have it in their typed key columns, and
@@ -236,7 +259,7 @@ dup_raw_rows as (
         t___quarantine_reason as _quarantine_reason,
         case
             when t___quarantine_reason is not null
-                then {{ cx_row_to_json(raw_names) }}
+                then {{ cx_row_to_json(raw_names, pii_replacements) }}
         end as _raw_row
     from {{ pipeline_prefix }}checked
 ),
@@ -273,8 +296,8 @@ stored_rows as (
     -- subqueries, no per-row lookup of the parent): DuckDB pushes it into the scan of the stored rows as a
     -- filter, where the old form read every stored row of every column (fixes.md, #15).
     select
-        {%- for c in columns %}
-        stored.{{ adapter.quote(c.name) }},
+        {%- for c in stored_columns %}
+        stored.{{ adapter.quote(c.stored_as) }},
         {%- endfor %}
         stored._load_date,
         {%- for column in ['_record_key', '_source_file', '_file_row_number', '_quarantine_reason', '_raw_row'] %}
@@ -356,8 +379,8 @@ dups_ranked as (
 final as (
     -- a valid row is accepted when it is its key's only valid delivery or ranks first among them
     select
-        {%- for c in columns %}
-        candidate_rows.{{ adapter.quote(c.name) }},
+        {%- for c in stored_columns %}
+        candidate_rows.{{ adapter.quote(c.stored_as) }},
         {%- endfor %}
         candidate_rows._load_date,
         candidate_rows._record_key,

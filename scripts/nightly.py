@@ -51,7 +51,7 @@ from typing import Any
 import duckdb
 
 from scripts.ops import contract as contract_module
-from scripts.ops import dbt, landing_zone, run_record, validate, warehouse
+from scripts.ops import dbt, landing_zone, run_record, salt, validate, warehouse
 
 log = logging.getLogger("nightly")
 
@@ -123,7 +123,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def fingerprint(raw_dir: str, vars_json: str | None) -> str:
-    """A hash of everything that defines the build; a change forces a full refresh."""
+    """A hash of everything that defines the build; a change forces a full refresh (a new salt changes every
+    customer_key and personal-data hash, so it is part of it, as a digest)."""
     digest = hashlib.sha256()
     for name in FINGERPRINT_PATHS:
         root = PROJECT_DIR / name
@@ -131,7 +132,8 @@ def fingerprint(raw_dir: str, vars_json: str | None) -> str:
         for path in paths:
             if path.exists() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(f"vars={vars_json or ''}\0raw={raw_dir}".encode())
+    salt_digest = salt.resolve(PROJECT_DIR, vars_json).digest()
+    digest.update(f"vars={vars_json or ''}\0raw={raw_dir}\0salt={salt_digest}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -186,6 +188,7 @@ class Run:
         self.live = Path(args.warehouse).resolve()
         self.raw_dir = args.raw_dir if "://" in args.raw_dir else str(Path(args.raw_dir).resolve())
         self.step_number = 0
+        self.salt = salt.resolve(PROJECT_DIR, args.vars)
         self.record: dict[str, Any] = {
             "run_id": self.run_id,
             "status": "running",
@@ -198,12 +201,14 @@ class Run:
             "options": {
                 "full_refresh": args.full_refresh,
                 "skip_freshness": args.skip_freshness,
-                "vars": json.loads(args.vars) if args.vars else None,
+                "vars": _redacted_vars(args.vars),
                 "skip_tests": args.skip_tests,
             },
             "full_refresh": args.full_refresh,
             "full_refresh_reason": "--full-refresh" if args.full_refresh else None,
             "failed_step": None,
+            "salt": self.salt.to_record(),
+            "warnings": [w for w in [self.salt.warning()] if w],
             "steps": {},
         }
 
@@ -224,6 +229,16 @@ class Run:
                 file=sys.stderr,
                 flush=True,
             )
+
+
+def _redacted_vars(vars_json: str | None) -> dict[str, Any] | None:
+    """--vars as recorded: a salt passed there is a secret and is not written down."""
+    if not vars_json:
+        return None
+    parsed = json.loads(vars_json)
+    if salt.DBT_VAR in parsed:
+        parsed[salt.DBT_VAR] = "(redacted)"
+    return parsed
 
 
 def dbt_env(raw_dir: str, candidate: Path) -> dict[str, str]:
@@ -365,7 +380,8 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
             run.record["full_refresh_reason"] = (
                 "the published warehouse has no nightly state"
                 if previous is None
-                else "the build definition changed (models, macros, seeds, project, profile, vars or raw dir)"
+                else "the build definition changed "
+                "(models, macros, seeds, project, profile, vars, raw dir or salt)"
             )
         run.record["full_refresh"] = full_refresh
         note["summary"] = (
@@ -454,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     run.record["finished_at"] = run_record.utc_now()
     run.record["seconds"] = round(time.time() - run.started, 2)
     path = run_record.write(run.record, run.live, update_latest=update_latest)
+    for warning in run.record["warnings"]:
+        print(f"nightly: WARNING: {warning}", flush=True)
     if code == EXIT_OK:
         counts = run.record.get("row_counts", {})
         mode = "full refresh" if run.record["full_refresh"] else "incremental"

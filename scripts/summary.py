@@ -10,6 +10,7 @@ protected and voice-risk detection quality. A mart that is not in the warehouse 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -247,7 +248,21 @@ def main(argv: list[str] | None = None) -> int:
         for label, value in rows:
             table.add_row(f"  {label}", value)
     console.print(table)
+    for warning in latest_run_warnings(args.warehouse):
+        console.print(f"[bold yellow]warning:[/bold yellow] {warning}")
     return 0
+
+
+def latest_run_warnings(warehouse: Path) -> list[str]:
+    """The warnings of the nightly run that published this warehouse (e.g. the development salt)."""
+    latest = warehouse.resolve().parent / "runs" / "latest.json"
+    try:
+        record = json.loads(latest.read_text())
+    except (OSError, ValueError):
+        return []
+    if Path(record.get("warehouse", "")) != warehouse.resolve():
+        return []
+    return [str(w) for w in record.get("warnings", [])]
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Checks (each reported as pass / fail / warn / skip with its figures):
   mart_first_contact_resolution = rows of fct_journeys.
 - metric bounds: every *_rate column (and survival, precision, recall) in [0, 1] or null.
 - unknown intents (warn): intents of accepted contacts missing from the intents seed (SPEC §2).
+- personal data (SPEC §7): no column of any schema is named after a raw personal-data column.
 - effort calibration (info): Spearman rank correlation between band_order and avg_ces of
   mart_effort_calibration (SPEC §4.5 expects it negative: more effort, less ease).
 """
@@ -306,6 +307,32 @@ def effort_calibration(connection: duckdb.DuckDBPyConnection, tables: set[str]) 
     )
 
 
+def check_personal_data_columns(
+    connection: duckdb.DuckDBPyConnection, contract: dict[str, dict[str, Any]]
+) -> Check:
+    """SPEC §7: no relation in any schema has a column named after a personal-data column of the raw
+    contract (they are stored as <name>_hash, or not at all); a name a var may expose (agent_name) is
+    left to that var."""
+    names = sorted(
+        {
+            column["name"].lower()
+            for table in contract.values()
+            for column in table["columns"]
+            if column.get("pii") and not column.get("expose_var")
+        }
+    )
+    if not names:
+        return Check("personal_data_columns", "skip", "the contract marks no personal-data column")
+    found = connection.execute(
+        "select table_schema || '.' || table_name || '.' || column_name from information_schema.columns "
+        f"where lower(column_name) in ({', '.join(_sql_string(n) for n in names)}) order by 1"
+    ).fetchall()
+    if found:
+        listed = ", ".join(row[0] for row in found)
+        return Check("personal_data_columns", "fail", f"personal data stored in clear: {listed}")
+    return Check("personal_data_columns", "pass", f"no column named {', '.join(names)}")
+
+
 def validate(warehouse: Path, raw_dir: str, contract: dict[str, dict[str, Any]]) -> ValidationResult:
     """Run every check on `warehouse`, opened read-only."""
     result = ValidationResult()
@@ -315,6 +342,7 @@ def validate(warehouse: Path, raw_dir: str, contract: dict[str, dict[str, Any]])
         result.checks += check_conservation(connection, raw_dir, contract, tables)
         result.checks += check_reconciliation(connection, tables)
         result.checks += check_bounds(connection)
+        result.checks.append(check_personal_data_columns(connection, contract))
         result.unknown_intents = unknown_intents(connection, tables)
         result.checks.append(
             Check(

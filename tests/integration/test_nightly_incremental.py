@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -290,6 +291,11 @@ def test_run_record_has_what_operators_need(nights: Nights) -> None:
     assert record["validation"]["status"] == "pass"
     assert record["tests"]["fail"] == 0 and record["tests"]["error"] == 0
     assert record["row_counts"]["core.fct_journeys"] > 0
+    # SPEC §7: a run with the development salt says so in its record, never writing the salt itself
+    if not os.environ.get("CX_CUSTOMER_KEY_SALT"):
+        assert record["salt"] == {"source": "development default", "is_development_default": True}
+        assert any("development salt" in warning for warning in record["warnings"])
+    assert "cx-dev-salt-not-for-production" not in json.dumps(record)
     received = {check["name"]: check["values"] for check in record["validation"]["checks"]}
     contacts = received["conservation:contacts"]
     assert contacts["received"] == contacts["accepted"] + contacts["superseded"] + contacts["quarantined"]

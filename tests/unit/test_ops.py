@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.ops import contract, landing_zone, validate, warehouse
+from scripts.ops import contract, landing_zone, salt, validate, warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -128,3 +128,31 @@ def test_publish_replaces_atomically_and_refuses_a_changed_live_file(tmp_path: P
     live.touch()  # somebody wrote to the live file meanwhile
     with pytest.raises(warehouse.PublishError, match="changed during the build"):
         warehouse.publish(candidate, live, state)
+
+
+def test_salt_comes_from_env_or_vars_and_the_default_is_flagged() -> None:
+    default = salt.development_default(PROJECT_DIR)
+    assert default == "cx-dev-salt-not-for-production"
+    dev = salt.resolve(PROJECT_DIR, None, environ={})
+    assert dev.is_development_default and dev.source == "development default"
+    assert dev.warning() and "CX_CUSTOMER_KEY_SALT" in dev.warning()
+    secret = salt.resolve(PROJECT_DIR, None, environ={"CX_CUSTOMER_KEY_SALT": "s3cret"})
+    assert not secret.is_development_default and secret.warning() is None
+    assert secret.to_record() == {"source": "env CX_CUSTOMER_KEY_SALT", "is_development_default": False}
+    assert "s3cret" not in str(secret.to_record())
+    passed = salt.resolve(
+        PROJECT_DIR, '{"customer_key_salt": "other"}', environ={"CX_CUSTOMER_KEY_SALT": "s3cret"}
+    )
+    assert passed.source == "--vars" and passed.digest() != secret.digest()
+
+
+def test_personal_data_columns_check_names_every_clear_column(raw_contract: dict) -> None:
+    connection = duckdb.connect()
+    connection.execute("create schema staging")
+    connection.execute(
+        "create table staging.ok (customer_id varchar, email_hash varchar, agent_name varchar)"
+    )
+    assert validate.check_personal_data_columns(connection, raw_contract).status == "pass"
+    connection.execute("create table staging.leak (customer_id varchar, phone varchar)")
+    check = validate.check_personal_data_columns(connection, raw_contract)
+    assert check.status == "fail" and "staging.leak.phone" in check.detail

@@ -59,7 +59,7 @@ enriched as (
         in_scope.disconnected_at,
         in_scope.disconnect_reason,
         in_scope.disposition,
-        in_scope.customer_endpoint,
+        in_scope.customer_endpoint_hash,
         in_scope.case_id,
         in_scope.initiation_method = 'transfer' as is_transfer,
         in_scope.connected_to_agent_at is not null as is_agent_connected,

@@ -5,9 +5,10 @@ agents as (
 ),
 
 final as (
-    -- agent_name (PII) stays in staging
+    -- agent_name is null unless the var expose_agent_names is true (SPEC §7)
     select
         agent_id,
+        agent_name,
         team,
         site,
         hired_at

@@ -7,9 +7,9 @@ base as (
 accepted as (
     select
         customer_id,
-        full_name,
-        email,
-        phone,
+        -- SPEC §7: no name; email and phone only as salted hashes of their normalised form (cx_pii_hash)
+        email_hash,
+        phone_hash,
         segment,
         region,
         preferred_channel,

@@ -7,7 +7,12 @@ base as (
 accepted as (
     select
         agent_id,
-        agent_name,
+        -- SPEC §7: an agent's name is stored only when the var expose_agent_names is true
+        {% if var('expose_agent_names', false) -%}
+            agent_name,
+        {%- else -%}
+            cast(null as {{ dbt.type_string() }}) as agent_name,
+        {%- endif %}
         team,
         site,
         hired_at,

@@ -21,7 +21,7 @@ accepted as (
         disconnected_at,
         disconnect_reason,
         disposition,
-        customer_endpoint,
+        customer_endpoint_hash,
         case_id,
         _loaded_at,
         _load_date,
