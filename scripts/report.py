@@ -119,7 +119,8 @@ def draw_fcr_vs_containment(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> 
             sum(matured_journeys) as matured_journeys,
             sum(fcr_journeys) as fcr_journeys,
             sum(contained_journeys) as contained_journeys,
-            sum(contained_resolved_journeys) as contained_resolved_journeys
+            sum(contained_resolved_journeys) as contained_resolved_journeys,
+            sum(false_containment_journeys) as false_containment_journeys
         from outcomes.mart_deflection_vs_resolution
         group by 1
         order by 1
@@ -150,15 +151,14 @@ def draw_fcr_vs_containment(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> 
     ax.legend(loc="lower left", fontsize=8, ncol=2)
     ax.grid(alpha=0.3)
     containment = _scalar_ratio(frame.contained_attempts.sum(), frame.bot_attempts.sum())
-    contained_resolution = _scalar_ratio(
-        frame.contained_resolved_journeys.sum(), frame.contained_journeys.sum()
-    )
-    if containment is None or contained_resolution is None:
+    false_containment = _scalar_ratio(frame.false_containment_journeys.sum(), frame.contained_journeys.sum())
+    if containment is None or false_containment is None:
         return None
+    # SPEC §4.3: the two rates side by side, never their difference (different denominators)
     return (
-        f"Whole period: bot containment {containment:.1%} of bot attempts vs contained resolution "
-        f"{contained_resolution:.1%} of contained journeys (a gap of "
-        f"{(containment - contained_resolution) * 100:+.1f} points)."
+        f"Whole period: the legacy bot containment rate is {containment:.1%} of bot attempts; of the "
+        f"journeys the bot 'contained', {false_containment:.1%} were not resolved first time "
+        "(false containment rate)."
     )
 
 

@@ -98,20 +98,13 @@ def deflection_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
            from outcomes.mart_deflection_vs_resolution""",
     )
     deflected, attempts, contained, bot, abandoned, handle, handled, c_resolved, c_false, c_journeys = row
-    containment = _ratio(contained, bot)
-    contained_resolution = _ratio(c_resolved, c_journeys)
-    false_containment = _ratio(c_false, c_journeys)
-    # SPEC §4.3 calls "containment − contained resolution" the part never resolved, but the two rates have
-    # different bases (bot attempts vs contained journeys); on one base it is containment × false containment.
-    never_resolved = None
-    if containment is not None and false_containment is not None:
-        never_resolved = containment * false_containment
+    # SPEC §4.3: bot containment is shown next to false containment, never minus contained resolution (their
+    # denominators differ: bot attempts vs contained journeys)
     return [
         ("legacy: deflection rate", _pct(_ratio(deflected, attempts))),
-        ("legacy: bot containment rate", _pct(containment)),
-        ("contained resolution rate (bot journeys resolved first time)", _pct(contained_resolution)),
-        ("false containment rate", _pct(false_containment)),
-        ("bot attempts counted as contained but never resolved", _pct(never_resolved)),
+        ("legacy: bot containment rate (of bot attempts)", _pct(_ratio(contained, bot))),
+        ("false containment rate (contained, not resolved first time)", _pct(_ratio(c_false, c_journeys))),
+        ("contained resolution rate (contained, resolved first time)", _pct(_ratio(c_resolved, c_journeys))),
         ("abandonment rate", _pct(_ratio(abandoned, attempts))),
         ("AHT (seconds)", _num(_ratio(handle, handled), 0)),
     ]
