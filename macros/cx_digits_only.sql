@@ -1,13 +1,4 @@
 {% macro cx_digits_only(expression) -%}
-    {{ return(adapter.dispatch('cx_digits_only', 'cx_outcomes')(expression)) }}
-{%- endmacro %}
-
-{% macro default__cx_digits_only(expression) -%}
-    {#- Spark, Trino, Snowflake: regexp_replace replaces every match -#}
-    regexp_replace({{ expression }}, '[^0-9]', '')
-{%- endmacro %}
-
-{% macro duckdb__cx_digits_only(expression) -%}
-    {#- DuckDB replaces only the first match unless given the 'g' option -#}
-    regexp_replace({{ expression }}, '[^0-9]', '', 'g')
+    {#- The text with every non-digit removed (E.164 digits of a phone number, SPEC §8.1) -#}
+    {{ return(cx_regexp_replace_all(expression, '[^0-9]', '')) }}
 {%- endmacro %}

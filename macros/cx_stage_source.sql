@@ -23,9 +23,32 @@
         bad one never replaces it; for child tables the stored `orphan` rows whose parent is now accepted are
         re-checked too. Every re-ranked row is rewritten with _batch_at = this run's start (cx_batch_at), which
         is how incremental models downstream find the keys that changed. A row lands in exactly the state a
-        full refresh gives it. -#}
+        full refresh gives it.
+
+        Platform adapters (SPEC §8, macros/cx_platform_adapters.sql): when an adapter maps its records onto this
+        table, the rows of its mapping view are a second input, typed and checked by the same rules and ranked
+        together with the landing zone's (one set of rules for every source; ids of different sources do not
+        meet). The table then also carries source_system, _source_table (the row's table in mart_data_quality),
+        the adapters' extra columns and _excluded_reason: a record that is no customer's contact (SPEC §8.1) is
+        `excluded`, neither validated nor ranked; a line that is not a JSON object is quarantined as
+        malformed_json before any other check (it has no columns to check). The landing-zone input is read
+        when `sources` includes landing_zone, and may be absent when an enabled adapter provides the table. -#}
     {%- set raw_relation = source(source_name, table_name) -%}
     {%- set currency_relation = ref('currency_rates') -%}
+    {%- set adapter_objects = [] -%}
+    {%- for adapter_name, adapter_spec in cx_platform_adapters().items() -%}
+        {%- for object_name, object_spec in adapter_spec.objects.items() if object_spec.maps_to == table_name -%}
+            {%- do adapter_objects.append({
+                'source_system': adapter_name,
+                'relation': ref(object_spec.model),
+                'files': object_spec.files,
+                'quality_table': object_spec.quality_table,
+                'extra_columns': object_spec.get('extra_columns', []),
+                'hashed_columns': object_spec.get('hashed_columns', []),
+            }) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set has_adapters = adapter_objects | length > 0 -%}
     {%- if not execute -%}
         select * from {{ raw_relation }}
     {%- else -%}
@@ -33,17 +56,81 @@
     {%- set meta = contract.meta -%}
     {%- set columns = contract.columns -%}
     {%- set pk = meta.primary_key -%}
-    {%- set raw_types = cx_raw_column_types(raw_relation, table_name, columns | map(attribute='name') | list) -%}
-    {#- the columns a quarantined row's raw JSON keeps: the contract's and the file's own (load_date partition,
-        file name, row number); an unknown extra column is left out, since it may hold personal data nobody has
-        declared (SPEC §7). The raw file keeps it, and _source_file / _file_row_number point at it. -#}
     {%- set contract_names = columns | map(attribute='name') | map('lower') | list -%}
-    {%- set raw_names = [] -%}
-    {%- for name in ((raw_types.keys() | list) if raw_types else contract_names) -%}
-        {%- if name | lower in contract_names or name | lower in ('load_date', 'filename', 'file_row_number') -%}
-            {%- do raw_names.append(name) -%}
-        {%- endif -%}
+    {#- the adapters' extra columns (each once, in registry order) -#}
+    {%- set extra_columns = [] -%}
+    {%- for object in adapter_objects -%}
+        {%- for extra in object.extra_columns if extra.name not in (extra_columns | map(attribute='name') | list) -%}
+            {%- do extra_columns.append(extra) -%}
+        {%- endfor -%}
     {%- endfor -%}
+    {#- the inputs: the landing zone's files and each enabled adapter's mapping view -#}
+    {%- set enabled_sources = cx_enabled_sources() -%}
+    {%- set provided_by_enabled = [] -%}
+    {%- for adapter_name, adapter_spec in cx_platform_adapters().items()
+        if adapter_name in enabled_sources and table_name in adapter_spec.provides -%}
+        {%- do provided_by_enabled.append(adapter_name) -%}
+    {%- endfor -%}
+    {%- set rendered_source = raw_relation | string -%}
+    {%- set fixture_or_lint = '__dbt__cte__' in rendered_source or target.name == 'lint' -%}
+    {%- set inputs = [] -%}
+    {%- if 'landing_zone' in enabled_sources -%}
+        {%- set lz_present = true -%}
+        {%- if provided_by_enabled and not fixture_or_lint -%}
+            {%- set globbed = run_query("select count(*) from glob('" ~ var('raw_dir') ~ '/' ~ table_name
+                ~ "/**/*.parquet')") -%}
+            {%- set lz_present = globbed.columns[0].values()[0] > 0 -%}
+        {%- endif -%}
+        {%- if lz_present -%}
+            {%- do inputs.append({'relation': raw_relation, 'source_system': 'landing_zone',
+                'quality_table': table_name, 'files': table_name ~ '/**/*.parquet', 'is_adapter': false,
+                'raw_types': cx_raw_column_types(raw_relation, table_name, contract_names)}) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- for object in adapter_objects if object.source_system in enabled_sources -%}
+        {%- set expected_names = [] -%}
+        {%- for name in contract_names -%}
+            {%- do expected_names.append(name ~ '_hash' if name in object.hashed_columns else name) -%}
+        {%- endfor -%}
+        {%- do inputs.append({'relation': object.relation, 'source_system': object.source_system,
+            'quality_table': object.quality_table, 'files': object.files, 'is_adapter': true,
+            'hashed_columns': object.hashed_columns,
+            'raw_types': {} if fixture_or_lint else cx_raw_column_types(object.relation, table_name, expected_names)}) -%}
+    {%- endfor -%}
+    {%- if not inputs -%}
+        {#- no source delivers this table: an empty input with the contract's columns, as text -#}
+        {%- set empty_columns = [] -%}
+        {%- for name in contract_names -%}
+            {%- do empty_columns.append('cast(null as varchar) as ' ~ adapter.quote(name)) -%}
+        {%- endfor -%}
+        {%- do inputs.append({'relation': '(select ' ~ (empty_columns | join(', '))
+            ~ ', cast(null as varchar) as filename, cast(null as bigint) as file_row_number where false)',
+            'source_system': 'landing_zone', 'quality_table': table_name, 'files': none, 'is_adapter': false,
+            'raw_types': {}}) -%}
+    {%- endif -%}
+    {%- for input in inputs -%}
+        {%- do input.update({'prefix': '' if inputs | length == 1 else 'in' ~ loop.index0 ~ '_'}) -%}
+        {%- do input.update({'typed_exprs': cx_stage_typed_expressions(columns, input.raw_types)}) -%}
+        {%- for name in input.get('hashed_columns', []) -%}
+            {#- delivered hashed by the adapter's view (the first reader of its raw files) -#}
+            {%- do input.typed_exprs.update({name: adapter.quote(name ~ '_hash')}) -%}
+        {%- endfor -%}
+        {%- if input.is_adapter -%}
+            {%- do input.update({'extra_exprs': cx_stage_typed_expressions(extra_columns, input.raw_types)}) -%}
+        {%- endif -%}
+        {#- the columns a quarantined row's raw JSON keeps: the contract's and the file's own (load_date
+            partition, file name, row number); an unknown extra column is left out, since it may hold personal
+            data nobody has declared (SPEC §7). The raw file keeps it, and _source_file / _file_row_number point
+            at it. An adapter's row keeps its line, personal data masked by its mapping view. -#}
+        {%- set raw_names = [] -%}
+        {%- for name in ((input.raw_types.keys() | list) if input.raw_types else contract_names) -%}
+            {%- if name | lower in contract_names or name | lower in ('load_date', 'filename', 'file_row_number') -%}
+                {%- do raw_names.append(name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do input.update({'raw_names': raw_names}) -%}
+    {%- endfor -%}
+    {%- set raw_types = inputs[0].raw_types -%}
     {#- the columns stored (SPEC §7): a pii column under its stored_as name (a hash), or not at all -#}
     {%- set stored_columns = columns | rejectattr('stored_as', 'none') | list -%}
     {%- set timestamp_columns = columns | selectattr('cx_type', 'equalto', 'timestamp') | map(attribute='name') | list -%}
@@ -140,33 +227,9 @@
     {%- endif -%}
     {%- do reasons.append(('orphan', checks)) -%}
 
-    {#- each contract column's typed expression, rendered once: the pipeline below and the full refresh's key
-        pre-filter use the same ones -#}
-    {%- set typed_exprs = {} -%}
-    {%- for c in columns -%}
-        {%- set q = adapter.quote(c.name) -%}
-        {%- if c.cx_type == 'timestamp' -%}
-            {%- do typed_exprs.update({c.name: cx_parse_timestamp(q, raw_types.get(c.name | lower))}) -%}
-        {%- elif c.cx_type in ('enum', 'currency') -%}
-            {%- do typed_exprs.update({c.name: "lower(" ~ cx_trim('cast(' ~ q ~ ' as varchar)') ~ ")"}) -%}
-        {%- elif c.cx_type == 'intent' -%}
-            {%- do typed_exprs.update({c.name: "nullif(lower(" ~ cx_trim('cast(' ~ q ~ ' as varchar)') ~ "), '')"}) -%}
-        {%- elif c.cx_type == 'double' -%}
-            {%- do typed_exprs.update({c.name: cx_safe_cast(q, 'double')}) -%}
-        {%- elif c.cx_type == 'decimal' -%}
-            {%- do typed_exprs.update({c.name: cx_safe_cast(q, 'decimal(12, 2)')}) -%}
-        {%- elif c.cx_type == 'boolean' -%}
-            {%- do typed_exprs.update({c.name: cx_safe_cast(q, dbt.type_boolean())}) -%}
-        {%- elif c.pii and not (c.pii == 'name' and c.stored_as) -%}
-            {#- personal data: hashed in the first model that reads it; no later layer sees the value (a name that
-                is not exposed is hashed only for quarantine's raw-row JSON, and not stored) -#}
-            {%- do typed_exprs.update({c.name: cx_pii_hash(q, c.pii)}) -%}
-        {%- elif c.cx_type == 'json' -%}
-            {%- do typed_exprs.update({c.name: "cast(" ~ q ~ " as varchar)"}) -%}
-        {%- else -%}
-            {%- do typed_exprs.update({c.name: cx_trim('cast(' ~ q ~ ' as varchar)')}) -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {#- each contract column's typed expression, rendered once per input: the pipeline below and the full
+        refresh's key pre-filter use the same ones -#}
+    {%- set typed_exprs = inputs[0].typed_exprs -%}
     {%- set pii_replacements = {} -%}
     {%- for c in columns if c.pii -%}
         {%- if c.pii == 'name' and c.stored_as -%}
@@ -181,18 +244,32 @@
     {#- the typing and checking pipeline runs on every new row; a two-pass full refresh runs it a second time on
         the rows of keys delivered more than once (dup_*), to rank them without materializing every row -#}
     {%- set two_pass = rank_in_second_pass and not incremental_run -%}
-    {%- set pipelines = [('', 'raw_rows'), ('dup_', 'dup_raw_rows')] if two_pass else [('', 'raw_rows')] -%}
+    {%- if two_pass and inputs | length > 1 -%}
+        {{ exceptions.raise_compiler_error("cx_stage_source: rank_in_second_pass supports one input, and '"
+            ~ table_name ~ "' has " ~ (inputs | length)) }}
+    {%- endif -%}
+    {%- set pipelines = [] -%}
+    {%- for input in inputs -%}
+        {%- do pipelines.append((input.prefix, input.prefix ~ 'raw_rows', input)) -%}
+    {%- endfor -%}
+    {%- if two_pass -%}
+        {%- do pipelines.append(('dup_', 'dup_raw_rows', inputs[0])) -%}
+    {%- endif -%}
+    {%- set raw_relation = inputs[0].relation -%}
 
 with
+{%- for input in inputs %}
 
-raw_rows as (
-    select * from {{ raw_relation }}
-    {%- if incremental_run %}
-    {%- set new_files = cx_new_source_files(table_name) %}
+{{ input.prefix }}raw_rows as (
+    -- {{ input.source_system }}: {{ input.quality_table }}
+    select * from {{ input.relation }}
+    {%- if incremental_run and input.files %}
+    {%- set new_files = cx_new_source_files(input.files) %}
     -- incremental: only the files not yet in this table
     where {% if new_files %}filename in ('{{ new_files | join("', '") }}'){% else %}false{% endif %}
     {%- endif %}
 ),
+{%- endfor %}
 {%- if two_pass %}
 
 delivered_key_hashes as (
@@ -212,19 +289,32 @@ dup_raw_rows as (
 ),
 {%- endif %}
 
-{%- for pipeline_prefix, pipeline_input in pipelines %}
+{%- for pipeline_prefix, pipeline_input, input in pipelines %}
 
 {{ pipeline_prefix }}typed as (
     select
         {{ pipeline_input }}.*,
         {%- for c in columns %}
-        {{ typed_exprs[c.name] }} as t__{{ c.name }},
+        {{ input.typed_exprs[c.name] }} as t__{{ c.name }},
         {%- endfor %}
-        {%- if 'load_date' in raw_types %}
-        coalesce(cast(load_date as date), cast({{ cx_parse_timestamp('_loaded_at', raw_types.get('_loaded_at')) }} as date))
+        {%- if has_adapters %}
+        '{{ input.source_system }}' as t___source_system,
+        '{{ input.quality_table }}' as t___source_table,
+        {{ '_excluded_reason' if input.is_adapter else 'cast(null as varchar)' }} as t___excluded_reason,
+        {{ 'coalesce(_is_malformed, false)' if input.is_adapter else 'false' }} as t___is_malformed,
+        {%- for e in extra_columns %}
+        {%- if input.is_adapter %}
+        {{ input.extra_exprs[e.name] }} as t__{{ e.name }},
+        {%- else %}
+        cast(null as {{ {'double': 'double', 'boolean': dbt.type_boolean(), 'timestamp': dbt.type_timestamp()}.get(e.cx_type, dbt.type_string()) }}) as t__{{ e.name }},
+        {%- endif %}
+        {%- endfor %}
+        {%- endif %}
+        {%- if 'load_date' in input.raw_types %}
+        coalesce(cast(load_date as date), cast({{ cx_parse_timestamp('_loaded_at', input.raw_types.get('_loaded_at')) }} as date))
             as t___load_date
         {%- else %}
-        cast({{ cx_parse_timestamp('_loaded_at', raw_types.get('_loaded_at')) }} as date) as t___load_date
+        cast({{ cx_parse_timestamp('_loaded_at', input.raw_types.get('_loaded_at')) }} as date) as t___load_date
         {%- endif %}
     from {{ pipeline_input }}
 ),
@@ -233,6 +323,14 @@ dup_raw_rows as (
     select
         *,
         case
+            {%- if has_adapters %}
+            -- SPEC §8.1: a record that is no customer's contact is excluded, not checked
+            when t___excluded_reason is not null then null
+            {%- endif %}
+            {%- if input.is_adapter %}
+            -- a line that is not a JSON object has no columns to check
+            when t___is_malformed then 'malformed_json'
+            {%- endif %}
             {%- for reason, reason_checks in reasons if reason_checks %}
             when {{ reason_checks | join('\n                or ') }}
                 then '{{ reason }}'
@@ -246,6 +344,13 @@ dup_raw_rows as (
         {%- for c in stored_columns %}
         t__{{ c.name }} as {{ adapter.quote(c.stored_as) }},
         {%- endfor %}
+        {%- if has_adapters %}
+        t___source_system as source_system,
+        t___source_table as _source_table,
+        {%- for e in extra_columns %}
+        t__{{ e.name }} as {{ adapter.quote(e.name) }},
+        {%- endfor %}
+        {%- endif %}
         t___load_date as _load_date,
         -- the key as delivered, for quarantined rows only: valid rows have it in their typed key columns, and
         -- storing a second copy of every key cost 20 % of the events' staging (stg_quality__row_statuses
@@ -257,13 +362,31 @@ dup_raw_rows as (
         filename as _source_file,
         file_row_number as _file_row_number,
         t___quarantine_reason as _quarantine_reason,
+        {%- if has_adapters %}
+        t___excluded_reason as _excluded_reason,
+        {%- endif %}
         case
             when t___quarantine_reason is not null
-                then {{ cx_row_to_json(raw_names, pii_replacements) }}
+                {%- if input.is_adapter %}
+                then {{ cx_row_to_json(['line', 'filename'], {'line': '_raw_line'}) }}
+                {%- else %}
+                then {{ cx_row_to_json(input.raw_names, pii_replacements) }}
+                {%- endif %}
         end as _raw_row
     from {{ pipeline_prefix }}checked
 ),
 {%- endfor %}
+{%- if inputs | length > 1 %}
+
+new_rows as (
+    {%- for input in inputs %}
+    select * from {{ input.prefix }}new_rows
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+{%- endif %}
 
 {%- if incremental_run %}
 
@@ -299,8 +422,17 @@ stored_rows as (
         {%- for c in stored_columns %}
         stored.{{ adapter.quote(c.stored_as) }},
         {%- endfor %}
+        {%- if has_adapters %}
+        stored.source_system,
+        stored._source_table,
+        {%- for e in extra_columns %}
+        stored.{{ adapter.quote(e.name) }},
+        {%- endfor %}
+        {%- endif %}
         stored._load_date,
-        {%- for column in ['_record_key', '_source_file', '_file_row_number', '_quarantine_reason', '_raw_row'] %}
+        {%- set stored_tail = ['_record_key', '_source_file', '_file_row_number', '_quarantine_reason']
+            + (['_excluded_reason'] if has_adapters else []) + ['_raw_row'] %}
+        {%- for column in stored_tail %}
         {%- if orphan_check and column in ('_record_key', '_quarantine_reason', '_raw_row') %}
         {%- if column == '_record_key' %}
         -- an adopted orphan is valid now: no reason, and no delivered key or raw row (quarantined rows only)
@@ -351,7 +483,7 @@ dup_key_hashes as (
     -- so a hash collision only ranks a key that arrived once on its own (rank 1, as without the pre-filter).
     select {{ cx_key_hash(quoted_pk) }} as _key_hash
     from candidate_rows
-    where _quarantine_reason is null
+    where _quarantine_reason is null{{ ' and _excluded_reason is null' if has_adapters }}
     group by {{ cx_key_hash(quoted_pk) }}
     having count(*) > 1
 ),
@@ -372,6 +504,9 @@ dups_ranked as (
     from candidate_rows
     where
         _quarantine_reason is null
+        {%- if has_adapters %}
+        and _excluded_reason is null
+        {%- endif %}
         and {{ cx_key_hash(quoted_pk) }} in (select dup_key_hashes._key_hash from dup_key_hashes)
     {%- endif %}
 ),
@@ -382,16 +517,29 @@ final as (
         {%- for c in stored_columns %}
         candidate_rows.{{ adapter.quote(c.stored_as) }},
         {%- endfor %}
+        {%- if has_adapters %}
+        candidate_rows.source_system,
+        candidate_rows._source_table,
+        {%- for e in extra_columns %}
+        candidate_rows.{{ adapter.quote(e.name) }},
+        {%- endfor %}
+        {%- endif %}
         candidate_rows._load_date,
         candidate_rows._record_key,
         candidate_rows._source_file,
         candidate_rows._file_row_number,
         case
+            {%- if has_adapters %}
+            when candidate_rows._excluded_reason is not null then 'excluded'
+            {%- endif %}
             when candidate_rows._quarantine_reason is not null then 'quarantined'
             when coalesce(dups_ranked._delivery_rank, 1) = 1 then 'accepted'
             else 'superseded'
         end as _status,
         candidate_rows._quarantine_reason,
+        {%- if has_adapters %}
+        candidate_rows._excluded_reason,
+        {%- endif %}
         candidate_rows._raw_row,
         {{ cx_batch_at() }} as _batch_at
     from candidate_rows

@@ -471,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     run.record["seconds"] = round(time.time() - run.started, 2)
     path = run_record.write(run.record, run.live, update_latest=update_latest)
     for warning in run.record["warnings"]:
-        print(f"nightly: WARNING: {warning}", flush=True)
+        print(f"nightly: WARNING: {warning}", file=sys.stderr, flush=True)
     if code == EXIT_OK:
         counts = run.record.get("row_counts", {})
         mode = "full refresh" if run.record["full_refresh"] else "incremental"
@@ -480,7 +480,9 @@ def main(argv: list[str] | None = None) -> int:
             f"nightly: published {run.live} in {run.record['seconds']:.0f}s ({mode}; "
             f"as_of {run.record.get('as_of')}; {counts.get('core.fct_journeys', 0)} journeys, "
             f"{counts.get('core.fct_contacts', 0)} contacts; tests {tests['pass']} pass / "
-            f"{tests['warn']} warn); record {path}"
+            f"{tests['warn']} warn)"
+            + ("; WARNING: development salt" if run.salt.is_development_default else "")
+            + f"; record {path}"
         )
     else:
         print(

@@ -75,6 +75,8 @@ chains as (
         count(*) as contacts,
         max(case when head_rank = 1 then channel end) as channel,
         max(case when head_rank = 1 then contact_id end) as head_contact_id,
+        -- a chain lives on one platform; its head's source names it
+        max(case when head_rank = 1 then source_system end) as source_system,
         max(case when last_disconnect_rank = 1 then disposition end) as final_disposition,
         count(case when is_transfer then 1 end) as transfers,
         bool_or(has_bot) as has_bot,
@@ -128,6 +130,7 @@ final as (
         coalesce(intents.is_retention_risk, false) as is_retention_risk,
         typed.channel,
         typed.head_contact_id,
+        typed.source_system,
         typed.started_at,
         typed.ended_at,
         {{ cx_to_reporting_date('typed.started_at') }} as attempt_date,

@@ -61,6 +61,8 @@ enriched as (
         in_scope.disposition,
         in_scope.customer_endpoint_hash,
         in_scope.case_id,
+        in_scope.source_system,
+        in_scope.identity_method,
         in_scope.initiation_method = 'transfer' as is_transfer,
         in_scope.connected_to_agent_at is not null as is_agent_connected,
         coalesce(event_facts.has_bot, false) as has_bot,
@@ -77,7 +79,16 @@ enriched as (
                 'coalesce(in_scope.connected_to_agent_at, in_scope.disconnected_at)'
             ) }}
         end as queue_wait_seconds,
-        coalesce(event_facts.hold_seconds, 0) as hold_seconds,
+        -- SPEC §8.2: a platform that reports the hold time (Connect's CustomerHoldDuration) is read as reported;
+        -- otherwise holds are paired from hold_start / hold_end events (SPEC §4.5)
+        coalesce(in_scope.hold_seconds_reported, event_facts.hold_seconds, 0) as hold_seconds,
+        -- handle time as the platform itself defines it (Amazon Connect: agent interaction + customer hold +
+        -- after-contact work), for its reconciliation mart; null when the source reports none
+        case
+            when in_scope.connected_to_agent_at is not null and in_scope.agent_interaction_seconds is not null
+                then in_scope.agent_interaction_seconds + coalesce(in_scope.hold_seconds_reported, 0)
+                    + coalesce(in_scope.after_contact_work_seconds, 0)
+        end as platform_handle_seconds,
         case
             when in_scope.connected_to_agent_at is not null
                 then {{ cx_seconds_between('in_scope.connected_to_agent_at', 'in_scope.disconnected_at') }}

@@ -56,6 +56,7 @@ final as (
         attempts.failed_auths,
         attempts.sensitive_actions,
         attempts.max_synthetic_voice_score,
+        attempts.source_system,
         {{ cx_batch_at() }} as _batch_at
     from attempts
     inner join assignments

@@ -35,7 +35,7 @@ contacts as (
 ),
 
 final as (
-    -- customer_endpoint (PII) is deliberately not carried into the marts
+    -- the endpoint (even as a hash) is not carried into the marts: customer_key identifies the customer
     select
         contacts.contact_id,
         contacts.initial_contact_id as attempt_id,
@@ -70,6 +70,9 @@ final as (
         contacts.failed_auths,
         contacts.sensitive_actions,
         contacts.max_synthetic_voice_score,
+        contacts.platform_handle_seconds,
+        contacts.source_system,
+        contacts.identity_method,
         {{ cx_batch_at() }} as _batch_at
     from contacts
     inner join assignments

@@ -27,7 +27,12 @@ base as (
     select * from {{ ref('base_platform__contact_events') }}
 ),
 
+platform_events as (
+    select * from {{ ref('stg_amazon_connect__contact_events') }}
+),
+
 accepted as (
+    -- the landing zone's accepted events and the events the platforms' contact records imply (SPEC §8.2)
     select
         event_id,
         contact_id,
@@ -39,6 +44,17 @@ accepted as (
         _batch_at
     from base
     where _status = 'accepted'
+    union all
+    select
+        event_id,
+        contact_id,
+        event_type,
+        event_at,
+        attributes,
+        _loaded_at,
+        _load_date,
+        _batch_at
+    from platform_events
 ),
 
 parsed as (

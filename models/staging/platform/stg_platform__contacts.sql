@@ -1,7 +1,17 @@
+{#- The accepted contacts of every enabled source (SPEC §8.1: the landing zone's and each platform adapter's rows
+    are validated and ranked together in base_platform__contacts), with a platform contact's customer identified:
+    by the attribute or field that holds the CRM id (already in customer_id), else by its endpoint when exactly one
+    customer's current CRM version has that phone or email (compared as salted hashes of the normalised values,
+    SPEC §7), else unidentified. The landing zone's customer_id is taken as delivered (SPEC §2: null = caller not
+    identified). A view: the identity follows the CRM's current versions at every build. -#}
 with
 
 base as (
     select * from {{ ref('base_platform__contacts') }}
+),
+
+customers as (
+    select * from {{ ref('stg_crm__customers') }}
 ),
 
 accepted as (
@@ -23,6 +33,10 @@ accepted as (
         disposition,
         customer_endpoint_hash,
         case_id,
+        source_system,
+        hold_seconds_reported,
+        agent_interaction_seconds,
+        after_contact_work_seconds,
         _loaded_at,
         _load_date,
         _batch_at
@@ -30,8 +44,78 @@ accepted as (
     where _status = 'accepted'
 ),
 
+current_customer_versions as (
+    select
+        customer_id,
+        email_hash,
+        phone_hash,
+        row_number() over (partition by customer_id order by updated_at desc) as version_rank
+    from customers
+),
+
+identity_hashes as (
+    -- every phone and email of a current CRM version, and how many customers share it
+    select
+        identity_hash,
+        count(distinct customer_id) as customers,
+        min(customer_id) as customer_id
+    from (
+        select customer_id, email_hash as identity_hash from current_customer_versions where version_rank = 1
+        union all
+        select customer_id, phone_hash as identity_hash from current_customer_versions where version_rank = 1
+    ) as hashes
+    where identity_hash is not null
+    group by identity_hash
+),
+
+identified as (
+    select
+        accepted.contact_id,
+        accepted.initial_contact_id,
+        accepted.previous_contact_id,
+        case
+            when accepted.customer_id is not null or accepted.source_system = 'landing_zone'
+                then accepted.customer_id
+            when identity_hashes.customers = 1 then identity_hashes.customer_id
+        end as customer_id,
+        accepted.channel,
+        accepted.initiation_method,
+        accepted.queue,
+        accepted.agent_id,
+        accepted.intent,
+        accepted.initiated_at,
+        accepted.enqueued_at,
+        accepted.connected_to_agent_at,
+        accepted.disconnected_at,
+        accepted.disconnect_reason,
+        accepted.disposition,
+        accepted.customer_endpoint_hash,
+        accepted.case_id,
+        accepted.source_system,
+        case
+            when accepted.source_system = 'landing_zone'
+                then case when accepted.customer_id is not null then 'delivered' else 'none' end
+            when accepted.customer_id is not null then 'attribute'
+            when identity_hashes.customers = 1 then 'endpoint'
+            when identity_hashes.customers > 1 then 'ambiguous'
+            else 'none'
+        end as identity_method,
+        accepted.hold_seconds_reported,
+        accepted.agent_interaction_seconds,
+        accepted.after_contact_work_seconds,
+        accepted._loaded_at,
+        accepted._load_date,
+        accepted._batch_at
+    from accepted
+    left join identity_hashes
+        on
+            accepted.source_system <> 'landing_zone'
+            and accepted.customer_id is null
+            and accepted.customer_endpoint_hash = identity_hashes.identity_hash
+),
+
 final as (
-    select * from accepted
+    select * from identified
 )
 
 select * from final

@@ -2,12 +2,24 @@
     A view: it only unions the base tables, which are already materialised (incrementally for the big ones), so
     a nightly build does not copy every raw row once more. -#}
 {{ config(materialized='view') }}
+{#- the SPEC §2 tables a platform adapter feeds (their base models carry _source_table and _excluded_reason) -#}
+{%- set adapted_tables = [] -%}
+{%- for adapter_spec in cx_platform_adapters().values() -%}
+    {%- for object_spec in adapter_spec.objects.values() -%}
+        {%- do adapted_tables.append(object_spec.maps_to) -%}
+    {%- endfor -%}
+{%- endfor %}
 with
 
 {% for source_name, table_name in cx_raw_tables() %}
     {{ table_name }} as (
         select
+            {%- if table_name in adapted_tables %}
+            -- a platform adapter's rows carry their own table name (SPEC §8.1)
+            _source_table as table_name,
+            {%- else %}
             '{{ table_name }}' as table_name,
+            {%- endif %}
             -- quarantined rows carry the key as delivered; a valid row's key is its typed key columns
             coalesce(
                 _record_key,
@@ -16,7 +28,11 @@ with
             _load_date as load_date,
             _loaded_at as loaded_at,
             _status as status,
+            {%- if table_name in adapted_tables %}
+            coalesce(_quarantine_reason, _excluded_reason) as reason,
+            {%- else %}
             _quarantine_reason as reason,
+            {%- endif %}
             _source_file as source_file,
             _file_row_number as file_row_number,
             _raw_row as raw_row

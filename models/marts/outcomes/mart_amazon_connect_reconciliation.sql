@@ -1,0 +1,213 @@
+{#- SPEC §8.1, §8.2: Amazon Connect's own headline numbers, as Amazon defines them, next to ours on the same rows
+    (contact date × channel × queue of Amazon Connect contacts), so an analyst can match Connect's dashboards and see
+    where and why our figures differ. Connect side, over the accepted contact records of the day:
+    contacts handled (connected to an agent), contacts abandoned (entered a queue, never connected), average handle
+    time (AgentInteractionDuration + CustomerHoldDuration + AfterContactWorkDuration over handled contacts), and the
+    first-contact-resolution reading the records allow: a case (the case_id attribute), else an initial contact's
+    chain, with exactly one contact, attributed to its first contact. Our side, over the attempts whose head contact
+    is a Connect contact of that day, channel and queue: attempts, abandonment (final disposition abandoned), AHT
+    (agent connect → disconnect, SPEC §4.3), and FCR over the matured, identified journeys whose first attempt it
+    is. Identity (SPEC §8.1): how the day's contacts found their customer, ambiguous matches included. -#}
+with
+
+contacts as (
+    select * from {{ ref('fct_contacts') }}
+),
+
+attempts as (
+    select * from {{ ref('fct_attempts') }}
+),
+
+journeys as (
+    select * from {{ ref('fct_journeys') }}
+),
+
+connect_contacts as (
+    select
+        contact_id,
+        attempt_id,
+        case_id,
+        contact_date,
+        channel,
+        coalesce(queue, '(no queue)') as queue,
+        initiated_at,
+        is_agent_connected,
+        enqueued_at,
+        platform_handle_seconds,
+        identity_method
+    from contacts
+    where source_system = 'amazon_connect'
+),
+
+connect_contacts_aggregated as (
+    select
+        contact_date,
+        channel,
+        queue,
+        count(*) as connect_contacts,
+        count(case when is_agent_connected then 1 end) as connect_contacts_handled,
+        count(case when enqueued_at is not null and not is_agent_connected then 1 end) as connect_contacts_abandoned,
+        coalesce({{ cx_sum('case when is_agent_connected then platform_handle_seconds end') }}, 0)
+            as connect_handle_seconds_total,
+        count(case when identity_method = 'attribute' then 1 end) as contacts_identified_by_attribute,
+        count(case when identity_method = 'endpoint' then 1 end) as contacts_identified_by_endpoint,
+        count(case when identity_method = 'ambiguous' then 1 end) as contacts_identity_ambiguous,
+        count(case when identity_method = 'none' then 1 end) as contacts_unidentified
+    from connect_contacts
+    group by contact_date, channel, queue
+),
+
+connect_resolution_groups as (
+    -- Connect's reading: a case, else an initial contact's chain, resolved at first contact when it has one contact
+    select
+        coalesce('case:' || case_id, 'chain:' || attempt_id) as group_key,
+        contact_date,
+        channel,
+        queue,
+        count(*) over (partition by coalesce('case:' || case_id, 'chain:' || attempt_id)) as group_contacts,
+        row_number() over (
+            partition by coalesce('case:' || case_id, 'chain:' || attempt_id)
+            order by initiated_at, contact_id
+        ) as position_in_group
+    from connect_contacts
+),
+
+connect_resolution_aggregated as (
+    select
+        contact_date,
+        channel,
+        queue,
+        count(*) as connect_resolution_groups,
+        count(case when group_contacts = 1 then 1 end) as connect_single_contact_groups
+    from connect_resolution_groups
+    where position_in_group = 1
+    group by contact_date, channel, queue
+),
+
+connect_attempts as (
+    select
+        attempts.attempt_id,
+        attempts.attempt_date as contact_date,
+        attempts.channel,
+        head_contacts.queue,
+        attempts.final_disposition,
+        attempts.handled_contacts,
+        attempts.handle_seconds
+    from attempts
+    inner join connect_contacts as head_contacts
+        on attempts.head_contact_id = head_contacts.contact_id
+),
+
+attempts_aggregated as (
+    select
+        contact_date,
+        channel,
+        queue,
+        count(*) as attempts,
+        count(case when final_disposition = 'abandoned' then 1 end) as abandoned_attempts,
+        cast(coalesce(sum(handled_contacts), 0) as {{ dbt.type_bigint() }}) as handled_contacts,
+        coalesce({{ cx_sum('handle_seconds') }}, 0) as handle_seconds_total
+    from connect_attempts
+    group by contact_date, channel, queue
+),
+
+journeys_aggregated as (
+    -- SPEC §4.3: matured, identified journeys, by their first attempt
+    select
+        connect_attempts.contact_date,
+        connect_attempts.channel,
+        connect_attempts.queue,
+        count(*) as matured_journeys,
+        count(case when journeys.is_fcr then 1 end) as fcr_journeys
+    from journeys
+    inner join connect_attempts
+        on journeys.first_attempt_id = connect_attempts.attempt_id
+    where journeys.is_identified and journeys.is_matured
+    group by connect_attempts.contact_date, connect_attempts.channel, connect_attempts.queue
+),
+
+keys as (
+    select contact_date, channel, queue from connect_contacts_aggregated
+    union
+    select contact_date, channel, queue from connect_resolution_aggregated
+    union
+    select contact_date, channel, queue from attempts_aggregated
+    union
+    select contact_date, channel, queue from journeys_aggregated
+),
+
+joined as (
+    select
+        keys.contact_date,
+        keys.channel,
+        keys.queue,
+        coalesce(connect_contacts_aggregated.connect_contacts, 0) as connect_contacts,
+        coalesce(connect_contacts_aggregated.connect_contacts_handled, 0) as connect_contacts_handled,
+        coalesce(connect_contacts_aggregated.connect_contacts_abandoned, 0) as connect_contacts_abandoned,
+        coalesce(connect_contacts_aggregated.connect_handle_seconds_total, 0) as connect_handle_seconds_total,
+        coalesce(connect_resolution_aggregated.connect_resolution_groups, 0) as connect_resolution_groups,
+        coalesce(connect_resolution_aggregated.connect_single_contact_groups, 0) as connect_single_contact_groups,
+        coalesce(attempts_aggregated.attempts, 0) as attempts,
+        coalesce(attempts_aggregated.abandoned_attempts, 0) as abandoned_attempts,
+        coalesce(attempts_aggregated.handled_contacts, 0) as handled_contacts,
+        coalesce(attempts_aggregated.handle_seconds_total, 0) as handle_seconds_total,
+        coalesce(journeys_aggregated.matured_journeys, 0) as matured_journeys,
+        coalesce(journeys_aggregated.fcr_journeys, 0) as fcr_journeys,
+        coalesce(connect_contacts_aggregated.contacts_identified_by_attribute, 0) as contacts_identified_by_attribute,
+        coalesce(connect_contacts_aggregated.contacts_identified_by_endpoint, 0) as contacts_identified_by_endpoint,
+        coalesce(connect_contacts_aggregated.contacts_identity_ambiguous, 0) as contacts_identity_ambiguous,
+        coalesce(connect_contacts_aggregated.contacts_unidentified, 0) as contacts_unidentified
+    from keys
+    left join connect_contacts_aggregated
+        on
+            keys.contact_date = connect_contacts_aggregated.contact_date
+            and keys.channel = connect_contacts_aggregated.channel
+            and keys.queue = connect_contacts_aggregated.queue
+    left join connect_resolution_aggregated
+        on
+            keys.contact_date = connect_resolution_aggregated.contact_date
+            and keys.channel = connect_resolution_aggregated.channel
+            and keys.queue = connect_resolution_aggregated.queue
+    left join attempts_aggregated
+        on
+            keys.contact_date = attempts_aggregated.contact_date
+            and keys.channel = attempts_aggregated.channel
+            and keys.queue = attempts_aggregated.queue
+    left join journeys_aggregated
+        on
+            keys.contact_date = journeys_aggregated.contact_date
+            and keys.channel = journeys_aggregated.channel
+            and keys.queue = journeys_aggregated.queue
+),
+
+final as (
+    select
+        contact_date,
+        channel,
+        queue,
+        connect_contacts,
+        connect_contacts_handled,
+        connect_contacts_abandoned,
+        {{ cx_safe_divide('connect_contacts_abandoned', 'connect_contacts') }} as connect_abandonment_rate,
+        connect_handle_seconds_total,
+        {{ cx_safe_divide('connect_handle_seconds_total', 'connect_contacts_handled') }} as connect_aht_seconds,
+        connect_resolution_groups,
+        connect_single_contact_groups,
+        {{ cx_safe_divide('connect_single_contact_groups', 'connect_resolution_groups') }} as connect_fcr_rate,
+        attempts,
+        abandoned_attempts,
+        {{ cx_safe_divide('abandoned_attempts', 'attempts') }} as abandonment_rate,
+        handled_contacts,
+        handle_seconds_total,
+        {{ cx_safe_divide('handle_seconds_total', 'handled_contacts') }} as aht_seconds,
+        matured_journeys,
+        fcr_journeys,
+        {{ cx_safe_divide('fcr_journeys', 'matured_journeys') }} as fcr_rate,
+        contacts_identified_by_attribute,
+        contacts_identified_by_endpoint,
+        contacts_identity_ambiguous,
+        contacts_unidentified
+    from joined
+)
+
+select * from final
