@@ -14,6 +14,18 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export TZ_BUILD_NOTE := the build sets its own session time zone (UTC)
 
 # Demo dataset (override on the command line: make demo DEMO_CUSTOMERS=20000)
+# SOURCE=amazon_connect: the same centre's contacts as Amazon Connect contact records (SPEC §8.2), the CRM etc. in
+# the landing zone; the build then reads both (CX_SOURCES=landing_zone,amazon_connect).
+SOURCE ?= landing_zone
+ifeq ($(SOURCE),landing_zone)
+DEMO_FORMAT_ARGS :=
+DEMO_SOURCES := landing_zone
+else ifeq ($(SOURCE),amazon_connect)
+DEMO_FORMAT_ARGS := --format amazon_connect
+DEMO_SOURCES := landing_zone,amazon_connect
+else
+$(error SOURCE must be landing_zone or amazon_connect, not '$(SOURCE)')
+endif
 DEMO_SEED ?= 42
 DEMO_CUSTOMERS ?= 8000
 DEMO_DAYS ?= 210
@@ -38,18 +50,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install pinned dependencies
 
-demo: $(STAMP) ## install → generate the default dataset → nightly build → headline summary
+demo: $(STAMP) ## install → generate the default dataset → nightly build → headline summary (SOURCE=amazon_connect: from Connect records)
 	$(BIN)/python -m scripts.generate_data --seed $(DEMO_SEED) --customers $(DEMO_CUSTOMERS) \
-		--start-date $(DEMO_START) --days $(DEMO_DAYS) --out data/raw --overwrite
-	$(BIN)/python -m scripts.nightly --full-refresh
+		--start-date $(DEMO_START) --days $(DEMO_DAYS) --out data/raw --overwrite $(DEMO_FORMAT_ARGS)
+	CX_SOURCES=$(DEMO_SOURCES) $(BIN)/python -m scripts.nightly --full-refresh
 	$(BIN)/python -m scripts.summary
 
-generate: $(STAMP) ## regenerate the demo dataset only
+generate: $(STAMP) ## regenerate the demo dataset only (SOURCE=amazon_connect: Connect records)
 	$(BIN)/python -m scripts.generate_data --seed $(DEMO_SEED) --customers $(DEMO_CUSTOMERS) \
-		--start-date $(DEMO_START) --days $(DEMO_DAYS) --out data/raw --overwrite
+		--start-date $(DEMO_START) --days $(DEMO_DAYS) --out data/raw --overwrite $(DEMO_FORMAT_ARGS)
 
-build: $(STAMP) ## nightly build of the demo warehouse (incremental)
-	$(BIN)/python -m scripts.nightly
+build: $(STAMP) ## nightly build of the demo warehouse (incremental; SOURCE=amazon_connect as for demo, or CX_SOURCES)
+	CX_SOURCES=$${CX_SOURCES:-$(DEMO_SOURCES)} $(BIN)/python -m scripts.nightly
 
 summary: $(STAMP) ## print the headline figures of the published warehouse
 	$(BIN)/python -m scripts.summary

@@ -50,8 +50,8 @@ from typing import Any
 
 import duckdb
 
+from scripts.ops import adapters, dbt, landing_zone, run_record, salt, validate, warehouse
 from scripts.ops import contract as contract_module
-from scripts.ops import dbt, landing_zone, run_record, salt, validate, warehouse
 
 log = logging.getLogger("nightly")
 
@@ -119,6 +119,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         if not isinstance(parsed, dict):
             parser.error("--vars must be a JSON object")
         args.vars = json.dumps(parsed, sort_keys=True)
+    try:
+        adapters.enabled_sources(PROJECT_DIR, args.vars)
+    except ValueError as error:
+        parser.error(str(error))
     return args
 
 
@@ -133,7 +137,8 @@ def fingerprint(raw_dir: str, vars_json: str | None) -> str:
             if path.exists() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     salt_digest = salt.resolve(PROJECT_DIR, vars_json).digest()
-    digest.update(f"vars={vars_json or ''}\0raw={raw_dir}\0salt={salt_digest}".encode())
+    sources = ",".join(adapters.enabled_sources(PROJECT_DIR, vars_json))
+    digest.update(f"vars={vars_json or ''}\0raw={raw_dir}\0salt={salt_digest}\0sources={sources}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -189,6 +194,7 @@ class Run:
         self.raw_dir = args.raw_dir if "://" in args.raw_dir else str(Path(args.raw_dir).resolve())
         self.step_number = 0
         self.salt = salt.resolve(PROJECT_DIR, args.vars)
+        self.sources = adapters.enabled_sources(PROJECT_DIR, args.vars)
         self.record: dict[str, Any] = {
             "run_id": self.run_id,
             "status": "running",
@@ -207,6 +213,7 @@ class Run:
             "full_refresh": args.full_refresh,
             "full_refresh_reason": "--full-refresh" if args.full_refresh else None,
             "failed_step": None,
+            "sources": self.sources,
             "salt": self.salt.to_record(),
             "warnings": [w for w in [self.salt.warning()] if w],
             "steps": {},
@@ -354,7 +361,14 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         contract = contract_module.load(PROJECT_DIR, work)
         since = None if (run.args.full_refresh or previous is None) else previous["built_started_at"]
         try:
-            reports = landing_zone.check(run.raw_dir, contract, read_fully_since=since)
+            reports = landing_zone.check(
+                run.raw_dir,
+                contract,
+                read_fully_since=since,
+                sources=run.sources,
+                platform_objects=adapters.objects(PROJECT_DIR, run.sources),
+                provided=adapters.provided_tables(PROJECT_DIR, run.sources),
+            )
         except landing_zone.LandingZoneError as error:
             run.record["landing_zone"] = {"problems": error.problems}
             raise NightlyFailure(
@@ -411,7 +425,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         write_state(candidate, run.run_id, build_fingerprint, run.started, full_refresh)
 
     with run.step("validate") as note:
-        validation = validate.validate(candidate, run.raw_dir, contract)
+        validation = validate.validate(candidate, run.raw_dir, contract, sources=run.sources)
         run.record["validation"] = validation.to_dict()
         run.record.update(run_record.warehouse_facts(candidate))
         counted = {s: sum(1 for c in validation.checks if c.status == s) for s in ("pass", "fail", "warn")}

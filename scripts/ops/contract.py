@@ -34,17 +34,17 @@ def _raise_return(value: Any) -> str:
     raise _Returned(value)
 
 
-def render_macro(project_dir: Path) -> Contract:
-    """Render cx_raw_contract() with plain jinja2 and return its dict."""
-    source = (project_dir / MACRO_FILE).read_text()
+def render_macro(project_dir: Path, macro_file: str = MACRO_FILE, macro_name: str = "cx_raw_contract") -> Any:
+    """Render a plain-Jinja macro that returns data (cx_raw_contract(), cx_platform_adapters())."""
+    source = (project_dir / macro_file).read_text()
     env = jinja2.Environment(extensions=["jinja2.ext.do"])
     env.globals["return"] = _raise_return
     module = env.from_string(source).make_module()
     try:
-        module.cx_raw_contract()
+        getattr(module, macro_name)()
     except _Returned as returned:
         return returned.value
-    raise ValueError(f"{MACRO_FILE}: cx_raw_contract() did not return a value")
+    raise ValueError(f"{macro_file}: {macro_name}() did not return a value")
 
 
 def from_dbt(project_dir: Path, work_dir: Path) -> Contract:

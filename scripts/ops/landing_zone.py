@@ -18,6 +18,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from scripts.ops import adapters
 from scripts.ops import contract as contract_module
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,17 @@ def check(
     contract: dict[str, dict[str, Any]],
     *,
     read_fully_since: float | None = None,
+    sources: tuple[str, ...] | list[str] = (adapters.LANDING_ZONE,),
+    platform_objects: tuple[adapters.PlatformObject, ...] | list[adapters.PlatformObject] = (),
+    provided: set[str] | None = None,
 ) -> dict[str, TableReport]:
     """Check the landing zone; return per-table counts or raise LandingZoneError.
 
     read_fully_since: files modified at or after this epoch time are read completely; None = all files.
+    sources: the sources switched on (SPEC §8.1); the landing zone's tables are checked when it is one.
+    platform_objects: the enabled adapters' objects, whose files are checked too (every gzip stream read to
+    its end when new: a broken one stops the night naming the file). provided: SPEC §2 tables an enabled
+    adapter provides, whose landing-zone folders may be absent.
     """
     raw = str(raw_dir)
     if "://" in raw:
@@ -71,10 +79,17 @@ def check(
         raise LandingZoneError(
             [f"raw dir {root} does not exist (set CX_RAW_DIR or --raw-dir to the landing zone)"]
         )
+    provided = provided or set()
+    for obj in platform_objects:
+        _check_platform_object(root, obj, read_fully_since, reports, problems)
     for table, spec in contract.items():
-        report = reports.setdefault(table, TableReport())
+        if adapters.LANDING_ZONE not in sources:
+            continue
         folder = root / table
         files = sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
+        if not files and table in provided:
+            continue  # SPEC §8.1: an enabled platform delivers this table
+        report = reports.setdefault(table, TableReport())
         if not files:
             problems.append(f"raw table '{table}' has no Parquet files (looked in {folder}/**/*.parquet)")
             continue
@@ -110,6 +125,34 @@ def check(
     return reports
 
 
+def _check_platform_object(
+    root: Path,
+    obj: adapters.PlatformObject,
+    read_fully_since: float | None,
+    reports: dict[str, TableReport],
+    problems: list[str],
+) -> None:
+    """A platform's files (JSON lines, gzip or plain): present, and the new ones readable to their end."""
+    report = reports.setdefault(obj.quality_table, TableReport())
+    pattern = f"{root}/{obj.files}"
+    files = sorted(root.glob(obj.files))
+    if not files:
+        problems.append(f"source '{obj.source}' is on but has no {obj.name} files (looked in {pattern})")
+        return
+    for path in files:
+        read_fully = read_fully_since is None or path.stat().st_mtime >= read_fully_since
+        report.files += 1
+        report.bytes += path.stat().st_size
+        if not read_fully:
+            continue
+        try:
+            report.rows += adapters.count_lines(path)
+        except (OSError, EOFError, ValueError) as error:
+            problems.append(f"raw file {path} of {obj.source} {obj.name} cannot be read: {error}")
+            continue
+        report.files_read_fully += 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m scripts.ops.landing_zone [RAW_DIR]`: run the check alone; exit 3 when it fails."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -118,13 +161,23 @@ def main(argv: list[str] | None = None) -> int:
     project_dir = Path(__file__).resolve().parents[2]
     contract = contract_module.load(project_dir, Path("/tmp"))
     try:
-        reports = check(args.raw_dir, contract)
+        sources = adapters.enabled_sources(project_dir)
+        reports = check(
+            args.raw_dir,
+            contract,
+            sources=sources,
+            platform_objects=adapters.objects(project_dir, sources),
+            provided=adapters.provided_tables(project_dir, sources),
+        )
+    except ValueError as error:
+        print(f"landing zone: {error}", file=sys.stderr)
+        return 2
     except LandingZoneError as error:
         for problem in error.problems:
             print(f"landing zone: {problem}", file=sys.stderr)
         return 3
     for table, report in reports.items():
-        print(f"{table:18} {report.files:6} files {report.rows:10} rows")
+        print(f"{table:32} {report.files:6} files {report.rows:10} rows")
     return 0
 
 

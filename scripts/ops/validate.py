@@ -1,8 +1,10 @@
 """Validation of a built warehouse (SPEC §6, §7), on any warehouse file opened read-only.
 
 Checks (each reported as pass / fail / warn / skip with its figures):
-- conservation, per raw table: received rows (counted straight from the Parquet files) =
-  accepted + superseded + quarantined in mart_data_quality; accepted = rows of its staging model.
+- conservation, per raw table and platform object (SPEC §6, §8.1): received rows (counted straight from
+  the Parquet files; a platform's JSON lines counted in Python) = accepted + superseded + quarantined +
+  excluded in mart_data_quality; each staging model holds the accepted rows of every source feeding it
+  (plus the events a platform's records imply).
 - reconciliation of marts with facts (only for the marts that exist): e.g. Σ journeys of
   mart_first_contact_resolution = rows of fct_journeys.
 - metric bounds: every *_rate column (and survival, precision, recall) in [0, 1] or null.
@@ -23,7 +25,10 @@ from typing import Any
 
 import duckdb
 
+from scripts.ops import adapters
+
 log = logging.getLogger(__name__)
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 BOUNDED_COLUMN = re.compile(r"(^|_)rate($|_)|^(survival|precision|recall)$")
 NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "INTEGER", "BIGINT", "HUGEINT")
@@ -129,10 +134,12 @@ def _sql_string(value: str) -> str:
 
 
 def received_rows(raw_dir: str, table: str) -> int:
-    """Rows delivered for one raw table, counted straight from its Parquet files."""
+    """Rows delivered for one raw table, counted straight from its Parquet files (0 when there are none)."""
     pattern = f"{raw_dir.rstrip('/')}/{table}/**/*.parquet"
     connection = duckdb.connect()
     try:
+        if not _scalar(connection, f"select count(*) from glob({_sql_string(pattern)})"):
+            return 0
         return int(
             _scalar(
                 connection, f"select count(*) from read_parquet({_sql_string(pattern)}, union_by_name = true)"
@@ -142,44 +149,82 @@ def received_rows(raw_dir: str, table: str) -> int:
         connection.close()
 
 
+def received_platform_rows(raw_dir: str, obj: adapters.PlatformObject) -> int:
+    """Records delivered for one platform object: the non-blank lines of its files, counted in Python (an
+    implementation independent of the SQL that reads them)."""
+    if "://" in raw_dir:
+        raise ValueError(f"cannot count {obj.source} {obj.name} lines under {raw_dir}: not a local path")
+    return sum(adapters.count_lines(path) for path in Path(raw_dir).glob(obj.files))
+
+
 def check_conservation(
     connection: duckdb.DuckDBPyConnection,
     raw_dir: str,
     contract: dict[str, dict[str, Any]],
     tables: set[str],
+    sources: list[str] | None = None,
+    platform_objects: list[adapters.PlatformObject] | None = None,
 ) -> list[Check]:
+    """SPEC §6, §8.1 per raw table or platform object: received = accepted + superseded + quarantined +
+    excluded; and each SPEC §2 table's staging model holds the accepted rows of every source feeding it."""
     if "outcomes.mart_data_quality" not in tables:
         return [Check("conservation", "fail", "outcomes.mart_data_quality is missing")]
+    sources = sources or [adapters.LANDING_ZONE]
+    platform_objects = platform_objects or []
     counted = {
         (table, status): int(rows)
         for table, status, rows in connection.execute(
             "select table_name, status, sum(rows) from outcomes.mart_data_quality group by 1, 2"
         ).fetchall()
     }
+    # (quality table, SPEC §2 table it feeds, how many rows were received)
+    feeds: list[tuple[str, str, int]] = []
+    if adapters.LANDING_ZONE in sources:
+        feeds += [(table, table, received_rows(raw_dir, table)) for table in contract]
+    feeds += [
+        (obj.quality_table, obj.maps_to, received_platform_rows(raw_dir, obj)) for obj in platform_objects
+    ]
     checks = []
-    for table, spec in contract.items():
-        received = received_rows(raw_dir, table)
-        accepted = counted.get((table, "accepted"), 0)
-        superseded = counted.get((table, "superseded"), 0)
-        quarantined = counted.get((table, "quarantined"), 0)
-        values = {
-            "received": received,
-            "accepted": accepted,
-            "superseded": superseded,
-            "quarantined": quarantined,
-        }
-        ok = received == accepted + superseded + quarantined
-        detail = f"received {received} = {accepted} + {superseded} + {quarantined}"
-        staging_model = f"staging.stg_{spec['source']}__{table}"
-        if staging_model in tables:
-            staged = int(_scalar(connection, f"select count(*) from {staging_model}"))
-            values["staged"] = staged
-            if staged != accepted:
-                ok = False
-                detail += f"; but {staging_model} has {staged} rows, not {accepted}"
-        if not ok and "=" in detail and received != accepted + superseded + quarantined:
-            detail = detail.replace(" = ", " != ", 1)
-        checks.append(Check(f"conservation:{table}", "pass" if ok else "fail", detail, values))
+    accepted_by_table: dict[str, int] = {}
+    for quality_table, table, received in feeds:
+        values = {"received": received}
+        for status in ("accepted", "superseded", "quarantined", "excluded"):
+            values[status] = counted.get((quality_table, status), 0)
+        accounted = values["accepted"] + values["superseded"] + values["quarantined"] + values["excluded"]
+        accepted_by_table[table] = accepted_by_table.get(table, 0) + values["accepted"]
+        ok = received == accounted
+        detail = (
+            f"received {received} {'=' if ok else '!='} {values['accepted']} + {values['superseded']} + "
+            f"{values['quarantined']}" + (f" + {values['excluded']} excluded" if values["excluded"] else "")
+        )
+        checks.append(Check(f"conservation:{quality_table}", "pass" if ok else "fail", detail, values))
+    for table, accepted in accepted_by_table.items():
+        staging_model = f"staging.stg_{contract[table]['source']}__{table}"
+        if staging_model not in tables:
+            continue
+        staged = int(_scalar(connection, f"select count(*) from {staging_model}"))
+        # events a platform's records imply (SPEC §8.2) are staged beside the delivered ones
+        implied = 0
+        for source in sources:
+            implied_model = f"staging.stg_{source}__{table}"
+            if source != adapters.LANDING_ZONE and implied_model in tables and implied_model != staging_model:
+                implied += int(_scalar(connection, f"select count(*) from {implied_model}"))
+        ok = staged == accepted + implied
+        detail = f"{staging_model} has {staged} rows" + (
+            f" = {accepted} accepted" + (f" + {implied} implied by platform records" if implied else "")
+            if ok
+            else f", not {accepted + implied} ({accepted} accepted"
+            + (f" + {implied} implied by platform records" if implied else "")
+            + ")"
+        )
+        checks.append(
+            Check(
+                f"staged:{table}",
+                "pass" if ok else "fail",
+                detail,
+                {"staged": staged, "accepted": accepted, "implied": implied},
+            )
+        )
     return checks
 
 
@@ -333,13 +378,23 @@ def check_personal_data_columns(
     return Check("personal_data_columns", "pass", f"no column named {', '.join(names)}")
 
 
-def validate(warehouse: Path, raw_dir: str, contract: dict[str, dict[str, Any]]) -> ValidationResult:
-    """Run every check on `warehouse`, opened read-only."""
+def validate(
+    warehouse: Path,
+    raw_dir: str,
+    contract: dict[str, dict[str, Any]],
+    sources: list[str] | None = None,
+    project_dir: Path = PROJECT_DIR,
+) -> ValidationResult:
+    """Run every check on `warehouse`, opened read-only, for the sources it was built from (default: the
+    environment's, CX_SOURCES)."""
+    sources = sources if sources is not None else adapters.enabled_sources(project_dir)
     result = ValidationResult()
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = _existing_tables(connection)
-        result.checks += check_conservation(connection, raw_dir, contract, tables)
+        result.checks += check_conservation(
+            connection, raw_dir, contract, tables, sources, adapters.objects(project_dir, sources)
+        )
         result.checks += check_reconciliation(connection, tables)
         result.checks += check_bounds(connection)
         result.checks.append(check_personal_data_columns(connection, contract))

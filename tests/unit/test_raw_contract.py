@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.ops import adapters
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SOURCES_FILES = sorted(PROJECT_DIR.glob("models/staging/*/_*__sources.yml"))
 
@@ -71,9 +73,12 @@ def source_columns() -> dict[str, tuple[str, list[str]]]:
     """Table name → (source name, column names in order) from models/staging/*/_*__sources.yml."""
     assert SOURCES_FILES, "no models/staging/*/_*__sources.yml found"
     tables: dict[str, tuple[str, list[str]]] = {}
+    platforms = adapters.registry(PROJECT_DIR)
     for path in SOURCES_FILES:
         document = yaml.safe_load(path.read_text())
         for source in document.get("sources", []):
+            if source["name"] in platforms:
+                continue  # a platform's own export (SPEC §8), checked against the adapter registry below
             for table in source.get("tables", []):
                 assert table["name"] not in tables, f"{table['name']} declared twice ({path})"
                 columns = [column["name"] for column in table.get("columns", [])]
@@ -110,3 +115,17 @@ def test_primary_key_matches_spec(
     assert raw_contract[table]["primary_key"] == primary_key
     required = {column["name"] for column in raw_contract[table]["columns"] if column.get("required")}
     assert set(primary_key) <= required, "primary key columns must be required columns"
+
+
+def test_every_platform_object_has_its_source_table() -> None:
+    declared = set()
+    for path in SOURCES_FILES:
+        for source in yaml.safe_load(path.read_text()).get("sources", []):
+            declared |= {(source["name"], table["name"]) for table in source.get("tables", [])}
+    objects = adapters.objects(PROJECT_DIR)
+    assert objects, "no platform adapter is registered"
+    for obj in objects:
+        assert (obj.source, obj.name) in declared, f"{obj.source}.{obj.name} has no source table"
+        assert obj.maps_to in SPEC_PRIMARY_KEYS
+        model = adapters.registry(PROJECT_DIR)[obj.source]["objects"][obj.name]["model"]
+        assert list((PROJECT_DIR / "models").rglob(f"{model}.sql")), f"{model}.sql is missing"

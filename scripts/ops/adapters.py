@@ -1,0 +1,88 @@
+"""The platform adapters (SPEC §8) as Python data, and which sources a build has switched on.
+
+macros/cx_platform_adapters.sql is the one place that lists the platforms' objects (where their files land,
+the SPEC §2 table each feeds, its name in mart_data_quality); it is plain Jinja returning a dict, rendered
+here like the raw contract. The switch is the dbt var `sources` (a list, or a comma-separated string), which
+defaults to the environment variable CX_SOURCES, else `landing_zone`: the rule of cx_enabled_sources.sql.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scripts.ops import contract as contract_module
+
+MACRO_FILE = "macros/cx_platform_adapters.sql"
+ENV_VAR = "CX_SOURCES"
+LANDING_ZONE = "landing_zone"
+
+
+@dataclass(frozen=True)
+class PlatformObject:
+    source: str  # the adapter, e.g. amazon_connect
+    name: str  # the platform's object, e.g. contact_records
+    files: str  # glob under the raw dir
+    maps_to: str  # the SPEC §2 table it feeds
+    quality_table: str  # its table_name in mart_data_quality
+
+
+def registry(project_dir: Path) -> dict[str, Any]:
+    """cx_platform_adapters() as a dict."""
+    return contract_module.render_macro(project_dir, MACRO_FILE, "cx_platform_adapters")
+
+
+def objects(project_dir: Path, sources: list[str] | None = None) -> list[PlatformObject]:
+    """The platform objects of the given sources (every adapter's when None)."""
+    found = []
+    for source, spec in registry(project_dir).items():
+        if sources is not None and source not in sources:
+            continue
+        for name, obj in spec["objects"].items():
+            found.append(PlatformObject(source, name, obj["files"], obj["maps_to"], obj["quality_table"]))
+    return found
+
+
+def provided_tables(project_dir: Path, sources: list[str]) -> set[str]:
+    """SPEC §2 tables an enabled adapter provides (their landing-zone folders may be absent)."""
+    return {
+        table
+        for source, spec in registry(project_dir).items()
+        if source in sources
+        for table in spec.get("provides", [])
+    }
+
+
+def enabled_sources(
+    project_dir: Path, vars_json: str | None = None, environ: dict[str, str] | None = None
+) -> list[str]:
+    """The sources a dbt build with these vars and this environment switches on (ValueError: unknown one)."""
+    environ = dict(os.environ) if environ is None else environ
+    configured: Any = (json.loads(vars_json) if vars_json else {}).get("sources")
+    if configured is None:
+        configured = environ.get(ENV_VAR) or LANDING_ZONE
+    names = configured.split(",") if isinstance(configured, str) else list(configured)
+    known = [LANDING_ZONE, *registry(project_dir)]
+    enabled: list[str] = []
+    for name in names:
+        cleaned = str(name).strip().lower()
+        if cleaned and cleaned not in known:
+            raise ValueError(
+                f"unknown source '{cleaned}' in {ENV_VAR} / var sources; known: {', '.join(known)} "
+                f"(e.g. {ENV_VAR}=landing_zone,amazon_connect)"
+            )
+        if cleaned and cleaned not in enabled:
+            enabled.append(cleaned)
+    return enabled
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines of a JSON-lines file, gzip or plain (what the adapter reads as records). Reading the
+    whole file is the check that it is readable: a broken gzip stream raises (OSError, EOFError)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip(b" \r\n"))
