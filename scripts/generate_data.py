@@ -2,12 +2,27 @@
 
     python -m scripts.generate_data --customers 8000 --days 210 --out data/raw --overwrite
     python -m scripts.generate_data --out data/raw --append-day      # one more nightly load
+    python -m scripts.generate_data --format amazon_connect --out data/raw --overwrite
 
 Layout: ``<out>/<table>/load_date=YYYY-MM-DD/part-NNNN.parquet`` for customers, agents,
 contacts, contact_events, survey_responses, subscriptions, orders and fraud_cases, with the
 SPEC §2 columns and ``_loaded_at TIMESTAMP``. ``load_date`` is the UTC date of ``_loaded_at``.
 ``<out>/_generator.json`` records the parameters (read back by ``--append-day``) and the
 summary; ``--bad-rows`` adds ``<out>/_expected_quarantine.json`` ({table: {reason: count}}).
+
+``--format amazon_connect`` (SPEC §8.2) writes the same simulated centre with its contacts as
+Amazon Connect contact records instead of the ``contacts`` and ``contact_events`` tables (the
+other six tables as above): gzip JSON lines as Kinesis Data Firehose delivers them,
+``<out>/amazon_connect/contact_records/YYYY/MM/DD/HH/cx-ctr-stream-1-...-<seq>.json.gz``, one
+record per landing-zone ``contacts`` row (re-deliveries included) with ``LastUpdateTimestamp`` =
+its ``_loaded_at``, built from the materialised rows (``scripts/simulation/amazon_connect.py``
+lists every field), plus a few records a day that are no customer's contact (MONITOR, TASK,
+DISCONNECT). ``<out>/amazon_connect/_parity.json`` holds the counts a parity test needs; with
+``--bad-rows`` the expected file gains ``amazon_connect_contact_records`` and
+``superseded_extra`` ({table: count}: valid re-deliveries older than the record they repeat).
+Connect has no messaging or web channel: ``--channel-set connect`` (implied by that format) puts
+those contacts on chat after the simulation, so a landing zone generated with it has the same
+contacts as the Connect records of the same seed.
 
 The data is a simulation, not random columns (``scripts/simulation``): customers with
 segments, regions, preferred channels and CRM versions; agents (about one per 40 customers);
@@ -26,8 +41,8 @@ the state before ``--start-date`` arrives in the first load.
 
 Determinism: day ``d`` is simulated from ``(seed, d)`` and the state after the days before it,
 so the same arguments give the same rows, and ``--days N`` followed by ``--append-day`` gives
-exactly the rows of ``--days N+1``. Rows whose ``_loaded_at`` falls after the last day are held
-back (they appear when a later day is appended).
+exactly the rows of ``--days N+1`` (in either format). Rows whose ``_loaded_at`` falls after
+the last day are held back (they appear when a later day is appended).
 
 Warts (always on; proportions in ``scripts/simulation/params.py``):
   * duplicate deliveries: 0.7 % of rows of every table are delivered again 10 min-36 h later;
@@ -56,8 +71,10 @@ import logging
 import shutil
 import sys
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -65,20 +82,43 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scripts.simulation import params as P
-from scripts.simulation.bad_rows import BAD_FILE, bad_rows_for_day
+from scripts.simulation.amazon_connect import (
+    BAD_SEQUENCE,
+    GOOD_SEQUENCE,
+    PARITY_FILE,
+    RECORDS_DIR,
+    ParityCounter,
+    Record,
+    contact_records,
+    day_folder,
+    excluded_records,
+    with_connect_channels,
+    with_record_columns,
+    write_hour_files,
+)
+from scripts.simulation.amazon_connect import QUARANTINE_TABLE as CONNECT_TABLE
+from scripts.simulation.bad_rows import BAD_FILE, bad_connect_records, bad_rows_for_day
 from scripts.simulation.engine import DAY, TABLES, Simulation
 from scripts.simulation.tables import (
     SCHEMAS,
     TS,
     add_row_warts,
+    agent_ids,
     apply_file_warts,
     file_wart_plan,
+    in_delivery_order,
     materialise,
 )
 
 log = logging.getLogger("generate_data")
 
 MANIFEST = "_generator.json"
+LANDING_ZONE, AMAZON_CONNECT = "landing_zone", "amazon_connect"
+FORMATS = (LANDING_ZONE, AMAZON_CONNECT)
+ALL_CHANNELS, CONNECT_CHANNELS = "all", "connect"
+CHANNEL_SETS = (ALL_CHANNELS, CONNECT_CHANNELS)
+CONNECT_REPLACES = ("contacts", "contact_events")  # the tables that Connect's records stand for
+SUPERSEDED_EXTRA = "superseded_extra"  # expected file: {table: valid re-deliveries that must lose}
 EXPECTED_QUARANTINE = "_expected_quarantine.json"
 GENERATOR_VERSION = 1
 ROWS_PER_FILE = 2_000_000
@@ -98,7 +138,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m scripts.generate_data",
         description=(
             "Generate the raw landing zone of SPEC §2 (8 tables as hive-partitioned Parquet) "
-            "from a deterministic simulation of a contact centre and its CRM."
+            "from a deterministic simulation of a contact centre and its CRM, or the same centre "
+            "with its contacts as Amazon Connect contact records (--format amazon_connect)."
         ),
         epilog="Same arguments give the same data; --days N then --append-day equals --days N+1.",
     )
@@ -130,7 +171,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="delete the 8 tables' folders and the manifests under --out first",
+        help="delete the 8 tables' folders, amazon_connect/ and the manifests under --out first",
     )
     parser.add_argument(
         "--bad-rows",
@@ -141,12 +182,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--append-day",
         action="store_true",
         help=(
-            "append one more day (a new load_date partition) to the dataset in --out, with "
-            "the parameters of its _generator.json (other generation options are ignored)"
+            "append one more day (a new load_date partition, and its hour folders of Connect "
+            "records) to the dataset in --out, with the parameters of its _generator.json, "
+            "--format and --channel-set included (other generation options are ignored)"
+        ),
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=LANDING_ZONE,
+        help=(
+            "how the contacts are written: landing_zone (the contacts and contact_events tables) or "
+            "amazon_connect (Amazon Connect contact records as Firehose delivers them, gzip JSON "
+            "lines under amazon_connect/contact_records/YYYY/MM/DD/HH/; SPEC §8.2); the other "
+            "tables are the landing zone's either way (default: landing_zone)"
+        ),
+    )
+    parser.add_argument(
+        "--channel-set",
+        choices=CHANNEL_SETS,
+        default=None,
+        help=(
+            "all: the five SPEC §2 channels; connect: Amazon Connect's (voice, chat, email), the "
+            "simulated messaging and web contacts put on chat after the simulation, so both formats "
+            "of a seed hold the same contacts (default: all; connect with --format amazon_connect)"
         ),
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     args = parser.parse_args(argv)
+    if args.channel_set is None:
+        args.channel_set = CONNECT_CHANNELS if args.format == AMAZON_CONNECT else ALL_CHANNELS
+    elif args.format == AMAZON_CONNECT and args.channel_set != CONNECT_CHANNELS:
+        parser.error("--format amazon_connect needs --channel-set connect (Connect has no messaging or web)")
     if args.customers < 1:
         parser.error("--customers must be at least 1")
     if not 1 <= args.days <= 9999:
@@ -200,11 +267,41 @@ class Stats:
         self.late = 0
         self.file_warts: dict[str, int] = defaultdict(int)
         self.bad: dict[str, dict[str, int]] = defaultdict(dict)
+        self.superseded_extra: dict[str, int] = defaultdict(int)
+        self.excluded: Counter[str] = Counter()  # Connect records that are no customer's contact
+        self.parity: dict | None = None  # --format amazon_connect: the _parity.json counts
 
     def add_file(self, table: str, path: Path, rows: int) -> None:
         self.rows[table] += rows
         self.files[table] += 1
         self.bytes[table] += path.stat().st_size
+
+    def add_bad(self, table: str, reasons: dict[str, int]) -> None:
+        for reason, n in reasons.items():
+            self.bad[table][reason] = self.bad[table].get(reason, 0) + n
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A dataset's generation parameters: the manifest records them, --append-day reads them back."""
+
+    seed: int
+    customers: int
+    start: dt.date
+    days: int
+    bad_rows: bool
+    format: str
+    channel_set: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and what the day writer writes, besides the rows of the day."""
+
+    out: Path
+    settings: Settings
+    customer_ref: str  # a customer that exists from the first load: bad rows reference it
+    supervisors: list[str]  # agents on staff from the start: the Connect MONITOR records' agents
 
 
 def write_file(path: Path, table: pa.Table) -> None:
@@ -237,48 +334,100 @@ def partition_dir(out: Path, table: str, date: dt.date) -> Path:
 
 
 def write_day(
-    out: Path,
-    seed: int,
+    target: Target,
     day: int,
     date: dt.date,
     day_start: float,
     batches: dict[str, dict | None],
-    bad_rows: bool,
-    customer_id: str,
+    excluded: list[Record],
     stats: Stats,
 ) -> None:
+    """One load day: its landing-zone files, or its Connect records, and its bad rows."""
+    connect = target.settings.format == AMAZON_CONNECT
+    tables = [t for t in TABLES if not (connect and t in CONNECT_REPLACES)]
+    good = write_tables(target, tables, day, date, batches, stats)
+    if target.settings.bad_rows:
+        write_bad_rows(target, tables, day, date, day_start, good, stats)
+    if connect:
+        records = write_connect_records(target, batches.get("contacts"), excluded, stats)
+        if target.settings.bad_rows:
+            write_bad_connect_records(target, day, date, day_start, records, stats)
+
+
+def write_tables(
+    target: Target, tables: list[str], day: int, date: dt.date, batches: dict[str, dict | None], stats: Stats
+) -> dict[str, pa.Table]:
+    """The day's landing-zone partitions of ``tables``; returns their good rows (before file warts)."""
     good: dict[str, pa.Table] = {}
-    for table in TABLES:
+    for table in tables:
         b = batches.get(table)
         if b is None or len(b["load_t"]) == 0:
             if day == 0:
                 # every table exists from the first load, with its schema, even when it has no rows yet
                 # (a small dataset may have no fraud case for weeks): a landing zone never lacks a table
-                path = partition_dir(out, table, date) / "part-0000.parquet"
+                path = partition_dir(target.out, table, date) / "part-0000.parquet"
                 write_file(path, empty_table(table))
                 stats.add_file(table, path, 0)
             continue
         stats.duplicates[table] += int((b["dup"] > 0).sum())
         t = materialise(table, b)
         good[table] = t
-        plan = file_wart_plan(seed, table, day)
+        plan = file_wart_plan(target.settings.seed, table, day)
         t = apply_file_warts(table, t, plan)
         for wart in ("text_ts", "tz_ts", "extra_column"):
             stats.file_warts[wart] += int(plan[wart])
-        folder = partition_dir(out, table, date)
+        folder = partition_dir(target.out, table, date)
         for i, lo in enumerate(range(0, t.num_rows, ROWS_PER_FILE)):
             part = t.slice(lo, ROWS_PER_FILE)
             path = folder / f"part-{i:04d}.parquet"
             write_file(path, part)
             stats.add_file(table, path, part.num_rows)
-    if bad_rows:
-        tables, counts = bad_rows_for_day(day, day_start, good, customer_id)
-        for table, t in tables.items():
-            path = partition_dir(out, table, date) / BAD_FILE
-            write_file(path, t)
-            stats.add_file(table, path, t.num_rows)
-            for reason, n in counts[table].items():
-                stats.bad[table][reason] = stats.bad[table].get(reason, 0) + n
+    return good
+
+
+def write_bad_rows(
+    target: Target,
+    tables: list[str],
+    day: int,
+    date: dt.date,
+    day_start: float,
+    good: dict[str, pa.Table],
+    stats: Stats,
+) -> None:
+    """The landing-zone bad rows of the day (of ``tables``: not contacts' in Connect format)."""
+    bad, counts = bad_rows_for_day(day, day_start, good, target.customer_ref)
+    for table in tables:
+        if table in bad:
+            path = partition_dir(target.out, table, date) / BAD_FILE
+            write_file(path, bad[table])
+            stats.add_file(table, path, bad[table].num_rows)
+            stats.add_bad(table, counts[table])
+
+
+def write_connect_records(
+    target: Target, contacts: dict | None, excluded: list[Record], stats: Stats
+) -> list[Record]:
+    """The day's contact records (one per landing-zone contacts row, built from the materialised
+    row) and its excluded records, in hourly files; returns the customer-contact records."""
+    records: list[Record] = []
+    if contacts is not None and len(contacts["load_t"]):
+        stats.duplicates[CONNECT_TABLE] += int((contacts["dup"] > 0).sum())
+        ordered = in_delivery_order("contacts", contacts)
+        records = contact_records(materialise("contacts", ordered), ordered, target.settings.seed)
+    for path, n in write_hour_files(target.out, records + excluded, GOOD_SEQUENCE):
+        stats.add_file(CONNECT_TABLE, path, n)
+    return records
+
+
+def write_bad_connect_records(
+    target: Target, day: int, date: dt.date, day_start: float, good: list[Record], stats: Stats
+) -> None:
+    bad, reasons, superseded = bad_connect_records(day, date, day_start, good, target.customer_ref)
+    for path, n in write_hour_files(target.out, bad, BAD_SEQUENCE):
+        stats.add_file(CONNECT_TABLE, path, n)
+    stats.add_bad(CONNECT_TABLE, reasons)
+    if superseded:
+        stats.superseded_extra[CONNECT_TABLE] += superseded
 
 
 def reference_customer(sim: Simulation) -> str:
@@ -286,54 +435,92 @@ def reference_customer(sim: Simulation) -> str:
     return f"CUST{int(np.argmin(sim.created)):08d}"
 
 
-def run(
-    seed: int,
-    customers: int,
-    start: dt.date,
-    days: int,
-    out: Path,
-    bad_rows: bool,
-    write_days: range,
-    progress,
-) -> Stats:
-    """Simulate ``days`` days and write the load-date partitions in ``write_days``."""
-    sim = Simulation(seed, customers, start)
+def supervisors(sim: Simulation) -> list[str]:
+    """Agents hired before the first simulated day."""
+    return agent_ids(np.flatnonzero(sim.agent_hired < sim.start_s)).to_pylist()
+
+
+def simulate_day(sim: Simulation, settings: Settings, day: int) -> dict[str, list[dict]]:
+    """Day ``day``'s simulated rows, with the channel set applied and, for Connect, the columns
+    its records need (never a change to the simulation or its random streams)."""
+    produced = sim.step(day)
+    if settings.channel_set == CONNECT_CHANNELS:
+        produced["contacts"] = [with_connect_channels(b) for b in produced.get("contacts", [])]
+    if settings.format == AMAZON_CONNECT:
+        scheduled = sim.customers_with_scheduled_account_update()
+        produced = with_record_columns(produced, settings.seed, sim.ver, scheduled)
+    return produced
+
+
+def run(settings: Settings, out: Path, write_days: range, progress: Callable[[int], None]) -> Stats:
+    """Simulate ``settings.days`` days and write the load-date partitions in ``write_days``."""
+    sim = Simulation(settings.seed, settings.customers, settings.start)
     buf = LoadBuffer(sim.start_s)
     stats = Stats()
-    cust_ref = reference_customer(sim)
+    target = Target(out, settings, reference_customer(sim), supervisors(sim))
+    connect = settings.format == AMAZON_CONNECT
+    parity = ParityCounter(sim.region, sim.phone, sim.name_first, sim.name_last) if connect else None
     # Materialising and writing a day's files (pyarrow, mostly outside the GIL) runs in one
     # writer thread while the next day is simulated; at most two days wait to be written.
     pending: deque[Future] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer:
-        for day in range(days):
-            produced = sim.step(day)
-            wrng = np.random.default_rng([seed, 3, day])
+        for day in range(settings.days):
+            produced = simulate_day(sim, settings, day)
+            wrng = np.random.default_rng([settings.seed, 3, day])
             for table in TABLES:
                 for batch in produced.get(table, []):
                     buf.add(table, add_row_warts(table, batch, wrng))
             batches = {table: buf.pop(table, day) for table in TABLES}
+            excluded: list[Record] = []  # Connect records that are no customer's contact
+            excluded_counts: dict[str, int] = {}
+            if parity is not None:  # every day, written or not: the counts cover the whole dataset
+                excluded, excluded_counts = excluded_records(
+                    settings.seed, day, sim.day_start(day), target.supervisors, target.customer_ref
+                )
+                parity.add_day(batches, excluded_counts)
             if day in write_days:
-                date = start + dt.timedelta(days=day)
-                job = (out, seed, day, date, sim.day_start(day), batches, bad_rows, cust_ref, stats)
+                date = settings.start + dt.timedelta(days=day)
+                job = (target, day, date, sim.day_start(day), batches, excluded, stats)
                 pending.append(writer.submit(write_day, *job))
+                stats.excluded.update(excluded_counts)
             while len(pending) > 2 or (pending and pending[0].done()):
                 pending.popleft().result()
             progress(day)
         while pending:
             pending.popleft().result()
     stats.late = buf.held()
+    if parity is not None:
+        stats.parity = parity.summary()
     return stats
 
 
 # ---- manifest and summary -------------------------------------------------------------------
-def table_totals(out: Path) -> dict[str, dict[str, float]]:
+def table_totals(out: Path, settings: Settings) -> dict[str, dict[str, float]]:
+    """Rows, files and bytes of every table written (Connect: of its records, from the counts)."""
+    connect = settings.format == AMAZON_CONNECT
     totals = {}
     for table in TABLES:
+        if connect and table in CONNECT_REPLACES:
+            continue
         files = sorted((out / table).glob("load_date=*/*.parquet"))
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
         size = sum(f.stat().st_size for f in files)
         totals[table] = {"rows": rows, "files": len(files), "bytes": size}
     return totals
+
+
+def connect_totals(out: Path, parity: dict, bad_records: int) -> dict:
+    """The Connect records in the files: customer contacts, excluded records, bad lines."""
+    files = sorted((out / RECORDS_DIR).glob("*/*/*/*/*.json.gz"))
+    excluded = parity["excluded_records"]
+    return {
+        "records": parity["contact_records"] + sum(excluded.values()) + bad_records,
+        "contact_records": parity["contact_records"],
+        "excluded_records": excluded,
+        "bad_records": bad_records,
+        "files": len(files),
+        "bytes": sum(f.stat().st_size for f in files),
+    }
 
 
 def wart_doc() -> dict:
@@ -351,19 +538,23 @@ def wart_doc() -> dict:
     }
 
 
-def write_manifest(out: Path, args: dict, stats_all: dict, elapsed: float | None) -> None:
+def write_manifest(out: Path, settings: Settings, totals: dict, connect: dict | None) -> None:
     manifest = {
         "generator": "scripts.generate_data",
         "generator_version": GENERATOR_VERSION,
-        "seed": args["seed"],
-        "customers": args["customers"],
-        "start_date": args["start_date"],
-        "days": args["days"],
-        "last_load_date": args["last_load_date"],
-        "bad_rows": args["bad_rows"],
+        "seed": settings.seed,
+        "customers": settings.customers,
+        "start_date": settings.start.isoformat(),
+        "days": settings.days,
+        "last_load_date": (settings.start + dt.timedelta(days=settings.days - 1)).isoformat(),
+        "bad_rows": settings.bad_rows,
+        "format": settings.format,
+        "channel_set": settings.channel_set,
         "warts": wart_doc(),
-        "tables": stats_all,
+        "tables": totals,
     }
+    if connect is not None:
+        manifest[AMAZON_CONNECT] = connect
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
@@ -383,18 +574,62 @@ def read_manifest(out: Path) -> dict:
         raise UsageError(f"{path} is not a valid manifest ({exc}); regenerate with --overwrite") from exc
 
 
+def settings_of(manifest: dict) -> Settings:
+    """The settings a manifest records, with one more day (--append-day)."""
+    return Settings(
+        seed=int(manifest["seed"]),
+        customers=int(manifest["customers"]),
+        start=dt.date.fromisoformat(manifest["start_date"]),
+        days=int(manifest["days"]) + 1,
+        bad_rows=bool(manifest["bad_rows"]),
+        format=manifest.get("format", LANDING_ZONE),  # manifests older than --format
+        channel_set=manifest.get("channel_set", ALL_CHANNELS),
+    )
+
+
 def has_data(out: Path) -> bool:
-    return (out / MANIFEST).exists() or any((out / t).exists() for t in TABLES)
+    return (out / MANIFEST).exists() or any((out / t).exists() for t in (*TABLES, AMAZON_CONNECT))
 
 
 def clear(out: Path) -> None:
-    for t in TABLES:
+    for t in (*TABLES, AMAZON_CONNECT):
         shutil.rmtree(out / t, ignore_errors=True)
     for name in (MANIFEST, EXPECTED_QUARANTINE):
         (out / name).unlink(missing_ok=True)
 
 
-def print_summary(out: Path, totals: dict, stats: Stats, elapsed: float, mode: str) -> None:
+def check_new_day_is_absent(out: Path, settings: Settings, date: dt.date) -> None:
+    connect = settings.format == AMAZON_CONNECT
+    folders = [partition_dir(out, t, date) for t in TABLES if not (connect and t in CONNECT_REPLACES)]
+    if connect:
+        folders.append(day_folder(out, date))
+    for folder in folders:
+        if folder.exists():
+            raise UsageError(
+                f"{folder} already exists; the manifest and the data disagree, regenerate with --overwrite"
+            )
+
+
+def update_expected_quarantine(out: Path, stats: Stats, append: bool) -> dict:
+    """Add this run's bad rows to ``_expected_quarantine.json`` (a new file unless appending)."""
+    path = out / EXPECTED_QUARANTINE
+    expected: dict[str, dict[str, int]] = json.loads(path.read_text()) if append and path.exists() else {}
+    for table, reasons in stats.bad.items():
+        per = expected.setdefault(table, {})
+        for reason, n in reasons.items():
+            per[reason] = per.get(reason, 0) + n
+    superseded = expected.setdefault(SUPERSEDED_EXTRA, {})
+    for table, n in stats.superseded_extra.items():
+        superseded[table] = superseded.get(table, 0) + n
+    keys = [t for t in (*TABLES, CONNECT_TABLE, SUPERSEDED_EXTRA) if expected.get(t)]
+    expected = {key: dict(sorted(expected[key].items())) for key in keys}
+    path.write_text(json.dumps(expected, indent=2) + "\n")
+    return expected
+
+
+def print_summary(
+    out: Path, totals: dict, connect: dict | None, stats: Stats, elapsed: float, mode: str
+) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -402,18 +637,21 @@ def print_summary(out: Path, totals: dict, stats: Stats, elapsed: float, mode: s
     table = Table(title=f"{mode}: {out}", title_justify="left")
     for col in ("table", "rows", "files", "MB", "new rows", "new dups"):
         table.add_column(col, justify="right" if col != "table" else "left")
-    for t in TABLES:
+    rows = dict(totals)
+    if connect is not None:
+        rows[CONNECT_TABLE] = {k: connect[k] for k in ("files", "bytes")} | {"rows": connect["records"]}
+    for t, total in rows.items():
         table.add_row(
             t,
-            f"{totals[t]['rows']:,}",
-            f"{totals[t]['files']:,}",
-            f"{totals[t]['bytes'] / 1e6:,.1f}",
+            f"{total['rows']:,}",
+            f"{total['files']:,}",
+            f"{total['bytes'] / 1e6:,.1f}",
             f"{stats.rows.get(t, 0):,}",
             f"{stats.duplicates.get(t, 0):,}",
         )
-    all_rows = sum(v["rows"] for v in totals.values())
-    all_mb = sum(v["bytes"] for v in totals.values()) / 1e6
-    all_files = sum(v["files"] for v in totals.values())
+    all_rows = sum(v["rows"] for v in rows.values())
+    all_mb = sum(v["bytes"] for v in rows.values()) / 1e6
+    all_files = sum(v["files"] for v in rows.values())
     table.add_row("total", f"{all_rows:,}", f"{all_files:,}", f"{all_mb:,.1f}", "", "")
     console.print(table)
     warts = ", ".join(f"{k}: {v}" for k, v in sorted(stats.file_warts.items()))
@@ -422,6 +660,15 @@ def print_summary(out: Path, totals: dict, stats: Stats, elapsed: float, mode: s
         f"1-3 days late, {P.P_ENUM_STYLE:.0%} enum / {P.P_INTENT_STYLE:.0%} intent spellings, "
         f"~2 % unknown intents; files with {warts}"
     )
+    if connect is not None:
+        excluded = ", ".join(f"{k} {v:,}" for k, v in connect["excluded_records"].items())
+        excluded_now = ", ".join(f"{k} {stats.excluded[k]:,}" for k in connect["excluded_records"])
+        console.print(
+            f"amazon_connect: {connect['contact_records']:,} contact records (re-deliveries included), "
+            f"excluded records: {excluded} (written now: {excluded_now}); "
+            f"customer_id left to identity matching: {stats.parity['customer_id_dropped']:,} contacts "
+            f"(see {PARITY_FILE})"
+        )
     console.print(f"held back (load date after the last day): {stats.late:,} rows")
     if stats.bad:
         n_bad = sum(sum(v.values()) for v in stats.bad.values())
@@ -447,36 +694,35 @@ def _main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out: Path = args.out
     if args.append_day:
-        m = read_manifest(out)
-        seed, customers = int(m["seed"]), int(m["customers"])
-        start = dt.date.fromisoformat(m["start_date"])
-        days = int(m["days"]) + 1
-        bad_rows = bool(m["bad_rows"])
-        new_date = start + dt.timedelta(days=days - 1)
-        for t in TABLES:
-            if partition_dir(out, t, new_date).exists():
-                raise UsageError(
-                    f"{partition_dir(out, t, new_date)} already exists; the manifest and the "
-                    f"data disagree, regenerate with --overwrite"
-                )
-        write_days = range(days - 1, days)
+        settings = settings_of(read_manifest(out))
+        new_date = settings.start + dt.timedelta(days=settings.days - 1)
+        check_new_day_is_absent(out, settings, new_date)
+        write_days = range(settings.days - 1, settings.days)
         mode = f"appended {new_date}"
     else:
         if out.exists() and has_data(out):
             if not args.overwrite:
                 raise UsageError(f"{out} already holds data; pass --overwrite or choose another --out")
             clear(out)
-        seed, customers, start, days = args.seed, args.customers, args.start_date, args.days
-        bad_rows = args.bad_rows
-        write_days = range(days)
-        mode = f"generated {days} days from {start}"
+        settings = Settings(
+            seed=args.seed,
+            customers=args.customers,
+            start=args.start_date,
+            days=args.days,
+            bad_rows=args.bad_rows,
+            format=args.format,
+            channel_set=args.channel_set,
+        )
+        write_days = range(settings.days)
+        mode = f"generated {settings.days} days from {settings.start}"
     out.mkdir(parents=True, exist_ok=True)
 
     from rich.console import Console
 
     console = Console(stderr=True)
+    days = settings.days
     if args.quiet:
-        stats = run(seed, customers, start, days, out, bad_rows, write_days, lambda d: None)
+        stats = run(settings, out, write_days, lambda d: None)
     elif not console.is_terminal:  # a log, not a screen: one line per ~10 % of the days
         step = max(1, days // 10)
 
@@ -485,7 +731,7 @@ def _main(args: argparse.Namespace) -> int:
                 took = time.perf_counter() - started
                 print(f"simulated day {day + 1}/{days} ({took:.0f} s)", file=sys.stderr, flush=True)
 
-        stats = run(seed, customers, start, days, out, bad_rows, write_days, log_line)
+        stats = run(settings, out, write_days, log_line)
     else:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -497,39 +743,19 @@ def _main(args: argparse.Namespace) -> int:
             transient=True,
         ) as bar:
             task = bar.add_task("days", total=days)
-            stats = run(
-                seed, customers, start, days, out, bad_rows, write_days,
-                lambda d: bar.update(task, completed=d + 1),
-            )  # fmt: skip
+            stats = run(settings, out, write_days, lambda d: bar.update(task, completed=d + 1))
 
-    if bad_rows:
-        path = out / EXPECTED_QUARANTINE
-        expected: dict[str, dict[str, int]] = {}
-        if args.append_day and path.exists():
-            expected = json.loads(path.read_text())
-        for table, reasons in stats.bad.items():
-            per = expected.setdefault(table, {})
-            for reason, n in reasons.items():
-                per[reason] = per.get(reason, 0) + n
-        expected = {t: dict(sorted(expected[t].items())) for t in TABLES if t in expected}
-        path.write_text(json.dumps(expected, indent=2) + "\n")
-    totals = table_totals(out)
-    elapsed = time.perf_counter() - started
-    write_manifest(
-        out,
-        {
-            "seed": seed,
-            "customers": customers,
-            "start_date": start.isoformat(),
-            "days": days,
-            "last_load_date": (start + dt.timedelta(days=days - 1)).isoformat(),
-            "bad_rows": bad_rows,
-        },
-        totals,
-        elapsed,
-    )
+    expected = update_expected_quarantine(out, stats, args.append_day) if settings.bad_rows else {}
+    totals = table_totals(out, settings)
+    connect = None
+    if stats.parity is not None:
+        (out / PARITY_FILE).write_text(json.dumps(stats.parity, indent=2) + "\n")
+        bad_records = sum(expected.get(CONNECT_TABLE, {}).values())
+        bad_records += expected.get(SUPERSEDED_EXTRA, {}).get(CONNECT_TABLE, 0)
+        connect = connect_totals(out, stats.parity, bad_records)
+    write_manifest(out, settings, totals, connect)
     if not args.quiet:
-        print_summary(out, totals, stats, elapsed, mode)
+        print_summary(out, totals, connect, stats, time.perf_counter() - started, mode)
     return 0
 
 

@@ -7,16 +7,25 @@ table's bad rows is fixed (``BAD_ROW_DAY``), never derived from ``--days``, so a
 bad events reference a real contact except the deliberate orphans. Two rows re-deliver an
 existing good key with a later ``_loaded_at`` (a contact and an order); they must be quarantined
 and must not replace the good row.
+
+With ``--format amazon_connect`` the contacts' bad rows are Connect record lines instead
+(``bad_connect_records``), in their own file of the hour folder: not JSON, cut short, no
+ContactId, no InitiationTimestamp, an unparseable timestamp, ending before they start, an unknown
+Channel and InitiationMethod; and one valid re-delivery of a good record with an earlier
+LastUpdateTimestamp, which must end superseded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections import Counter
 from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
 
+from scripts.simulation.amazon_connect import Record, base_record, to_line
 from scripts.simulation.tables import MONEY, SCHEMAS, TABLE_INDEX, TS, S
 
 DAY = 86_400
@@ -254,3 +263,84 @@ def _redelivery(t: pa.Table | None, day_start: float) -> tuple[dict, float] | No
             value = value.replace(tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         out[key] = value
     return out, float(loads[i])
+
+
+# ---- Amazon Connect contact records (--format amazon_connect) -----------------------------------
+CONNECT_BAD_RECORD_DAY = BAD_ROW_DAY["contacts"]
+# the stale re-delivery's LastUpdateTimestamp: up to this much before the record it repeats
+REDELIVERY_EARLIER_S = 1800
+
+
+def bad_connect_records(
+    day: int, date: dt.date, day_start: float, good: list[Record], customer_id: str
+) -> tuple[list[Record], dict[str, int], int]:
+    """Bad contact records whose load day is ``day``: (records, quarantine reasons, superseded).
+
+    Lines that each fail one SPEC §6 check first (contact ids no good record uses), and one
+    re-delivery of a good record of the day (``good``: the day's customer-contact records) with an
+    earlier LastUpdateTimestamp and another DisconnectReason: valid, so it is not quarantined,
+    but older than the real record, so it must end superseded.
+    """
+    if day != CONNECT_BAD_RECORD_DAY:
+        return [], {}, 0
+    noon = day_start + 12 * 3600
+    load = day_start + 13 * 3600
+    times = {
+        "InitiationTimestamp": _iso(noon),
+        "DisconnectTimestamp": _iso(noon + 300),
+        "LastUpdateTimestamp": _iso(load),
+    }
+    tag = f"ACR{day:03d}"
+
+    def record(i: int, **fields: str) -> dict:
+        r = base_record(f"CTBAD{tag}{i:03d}", "VOICE", "INBOUND", times)
+        r["Attributes"] = {
+            "customer_id": customer_id, "intent": "billing_question", "disposition": "resolved",
+        }  # fmt: skip
+        r["DisconnectReason"] = "CUSTOMER_DISCONNECT"
+        return {**r, **fields}
+
+    no_key = record(2)
+    del no_key["ContactId"]
+    no_start = record(3)
+    del no_start["InitiationTimestamp"]
+    truncated = to_line(record(1))
+    bad = [
+        ("malformed_json", "Firehose delivery error: this line is not a contact record"),
+        ("malformed_json", truncated[: len(truncated) // 2]),
+        ("missing_key", to_line(no_key)),
+        ("missing_value", to_line(no_start)),
+        ("invalid_timestamp", to_line(record(4, InitiationTimestamp=f"{date:%m/%d/%Y} 12:00"))),
+        ("time_order", to_line(record(5, DisconnectTimestamp=_iso(noon - 60)))),
+        ("unknown_enum", to_line(record(6, Channel="VIDEO"))),
+        ("unknown_enum", to_line(record(7, InitiationMethod="TELEPATHY"))),
+    ]
+    records: list[Record] = [(int(load) * 1_000_000, line) for _, line in bad]
+    reasons = dict(Counter(reason for reason, _ in bad))
+    stale = _stale_redelivery(good, day_start)
+    if stale is not None:
+        records.append(stale)
+    return records, reasons, int(stale is not None)
+
+
+def _stale_redelivery(good: list[Record], day_start: float) -> Record | None:
+    """The day's first good record re-delivered up to ``REDELIVERY_EARLIER_S`` earlier (not before
+    the day or the contact's end), with another DisconnectReason."""
+    for loaded_us, line in sorted(good, key=lambda r: r[0]):
+        record = json.loads(line)
+        loaded = loaded_us // 1_000_000
+        earliest = max(day_start, _parse_iso(record["DisconnectTimestamp"]))
+        if earliest >= loaded:
+            continue
+        earlier = max(loaded - REDELIVERY_EARLIER_S, int(earliest))
+        other = (
+            "CUSTOMER_DISCONNECT" if record["DisconnectReason"] == "AGENT_DISCONNECT" else "AGENT_DISCONNECT"
+        )
+        record["DisconnectReason"] = other
+        record["LastUpdateTimestamp"] = _iso(earlier)
+        return earlier * 1_000_000, to_line(record)
+    return None
+
+
+def _parse_iso(text: str) -> float:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()

@@ -356,6 +356,17 @@ class Simulation:
         self._apply_effects(rng, day, t0, t1, out)
         return out
 
+    def customers_with_scheduled_account_update(self) -> np.ndarray:
+        """Customers whose CRM version (phone, e-mail) an account update already scheduled for a
+        later day will change."""
+        parts = [
+            arrs["cust"]
+            for scheduled in self.pending.values()
+            for kind, arrs in scheduled
+            if kind == "account_update"
+        ]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
     def _schedule(self, day: int, kind: str, arrs: dict) -> None:
         days = np.floor((arrs["t"] - self.start_s) / DAY).astype(np.int64)
         days = np.maximum(days, day)

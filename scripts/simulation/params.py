@@ -225,6 +225,28 @@ TZ_TS_FILES = {"orders": 0.15, "fraud_cases": 0.30}
 EXTRA_COLUMN_FILES = {"contacts": 0.10, "contact_events": 0.05, "customers": 0.20}
 P_TEXT_TS_OFFSET = 0.5  # text timestamps with '+02:00' rather than 'Z'
 
+# --- Amazon Connect contact records (--format amazon_connect) ---------------------------------
+# Each choice is a deterministic function of the contact id (the same for every re-delivery).
+CONNECT_P_INITIAL_ID_NULL = 0.5  # head contacts whose InitialContactId is null (not transferred)
+# initiation methods written with a platform variant that the adapter maps back (share of each)
+CONNECT_METHOD_VARIANTS = {
+    "transfer": ("QUEUE_TRANSFER", 0.20),
+    "callback": ("CALLBACK_PREVIEW", 0.25),
+    "outbound": ("EXTERNAL_OUTBOUND", 0.20),
+    "api": ("WEBRTC_API", 0.30),
+}
+CONNECT_P_NO_SYSTEM_ENDPOINT = 0.10  # older records without the SystemEndpoint field
+CONNECT_P_NO_ACW_TIMESTAMPS = 0.10  # older records without Agent.AfterContactWork*Timestamp
+CONNECT_ACW_SECONDS = (20, 120)  # after-contact work, whole seconds, inclusive
+# identified contacts on the customer's own phone / e-mail whose customer_id attribute is left
+# out, so that the warehouse's identity match (SPEC §8.1) must recover it
+CONNECT_P_CUSTOMER_ID_DROPPED = 0.10
+# records that are no customer's contact, per day: (fewest, most), by exclusion reason
+CONNECT_EXCLUDED_PER_DAY = {"monitor": (1, 3), "task": (1, 4), "disconnect_flow": (1, 2)}
+CONNECT_EXCLUDED_START_S = (0.0, 21 * 3600.0)  # seconds after midnight UTC
+CONNECT_EXCLUDED_DURATION_S = (60.0, 1800.0)
+CONNECT_EXCLUDED_LAG_S = (60.0, 3600.0)  # LastUpdateTimestamp after DisconnectTimestamp (same day)
+
 
 def ai_adoption(day: np.ndarray | float) -> np.ndarray | float:
     """Share of agent contacts with AI assistance on simulated day ``day`` (0 = start date)."""

@@ -120,6 +120,7 @@ LAST_NAMES = (
 EMAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example")
 _SEQ2 = pa.array([f"{i:02d}" for i in range(100)], type=pa.string())
 STYLES = 5  # 0 as is, 1 UPPER, 2 Title, 3 ' padded ', 4 ' UPPER '
+PHONE_VERSION_STEP = 7919  # a new CRM version's phone number: the old one + this (mod 10**7)
 
 
 def _styled(values: tuple[str, ...]) -> pa.Array:
@@ -172,6 +173,10 @@ def ids(prefix: str, values: np.ndarray, width: int) -> pa.Array:
     return out
 
 
+def agent_ids(values: np.ndarray) -> pa.Array:
+    return ids("AGT", values, 5)
+
+
 def ts(values: np.ndarray) -> pa.Array:
     """Float epoch seconds (NaN = null) → TIMESTAMP (µs), truncated to whole seconds."""
     v = np.asarray(values, dtype=np.float64)
@@ -216,6 +221,16 @@ def phone(region: np.ndarray, number: np.ndarray) -> pa.Array:
     return join(prefix, "-", pc.utf8_lpad(pc.cast(pa.array(number % 10**7), S), 7, "0"))
 
 
+def versioned_phone(region: np.ndarray, number: np.ndarray, ver: np.ndarray) -> pa.Array:
+    """The phone of one CRM version of a customer (each version moves the number)."""
+    return phone(region, number + PHONE_VERSION_STEP * ver)
+
+
+def anonymous_phone(rand: np.ndarray) -> pa.Array:
+    """An unidentified caller's number: random, so it can happen to be a customer's phone."""
+    return join("+1-555-", pc.utf8_lpad(pc.cast(pa.array(rand), S), 7, "0"))
+
+
 # ---- row warts ----------------------------------------------------------------------------------
 def add_row_warts(table: str, b: dict, rng: np.random.Generator) -> dict:
     """Enum spelling styles and duplicate deliveries (with a later _loaded_at)."""
@@ -246,10 +261,14 @@ def add_row_warts(table: str, b: dict, rng: np.random.Generator) -> dict:
 
 
 # ---- materialisation ---------------------------------------------------------------------------
-def materialise(table: str, b: dict) -> pa.Table:
-    # rows in delivery order: _loaded_at, then the key
+def in_delivery_order(table: str, b: dict) -> dict:
+    """The batch's rows in delivery order: _loaded_at, then the key (the order files hold them in)."""
     order = np.lexsort((*(b[k] for k in reversed(SORT_KEYS[table])), b["load_t"]))
-    b = {k: v[order] for k, v in b.items()}
+    return {k: v[order] for k, v in b.items()}
+
+
+def materialise(table: str, b: dict) -> pa.Table:
+    b = in_delivery_order(table, b)
     cols = _BUILDERS[table](b)
     cols["_loaded_at"] = ts(b["load_t"])
     names = [c for c, _ in SCHEMAS[table]] + ["_loaded_at"]
@@ -265,7 +284,7 @@ def _customers(b: dict) -> dict:
         "customer_id": ids("CUST", cust, 8),
         "full_name": join(take("first", first), " ", take("last", last)),
         "email": email(b["first"], b["last"], cust, ver),
-        "phone": phone(b["region"], b["phone"] + 7919 * ver),
+        "phone": versioned_phone(b["region"], b["phone"], ver),
         "segment": take("seg", b["seg"], b["style"]),
         "region": take("region", b["region"]),
         "preferred_channel": take("channel", b["pref"], b["style"]),
@@ -278,7 +297,7 @@ def _agents(b: dict) -> dict:
     first = b["first"] % len(FIRST_NAMES)
     last = b["last"] % len(LAST_NAMES)
     return {
-        "agent_id": ids("AGT", b["agent"], 5),
+        "agent_id": agent_ids(b["agent"]),
         "agent_name": join(take("first", first), " ", take("last", last)),
         "team": take("team", b["team"]),
         "site": take("site", b["site"]),
@@ -292,9 +311,9 @@ def _contacts(b: dict) -> dict:
     rand = b["endpoint_rand"]
     endpoint = pa.nulls(n, S)
     if n:  # the customer's phone / e-mail of the CRM version in force, or an unknown one
-        own_phone = phone(b["ep_region"], b["ep_phone"] + 7919 * b["ep_ver"])
+        own_phone = versioned_phone(b["ep_region"], b["ep_phone"], b["ep_ver"])
         own_email = email(b["ep_first"], b["ep_last"], b["ep_cust"], b["ep_ver"])
-        anon_phone = join("+1-555-", pc.utf8_lpad(pc.cast(pa.array(rand), S), 7, "0"))
+        anon_phone = anonymous_phone(rand)
         anon_email = join("user", pc.cast(pa.array(rand), S), "@mail.example")
         conds = [pa.array(ep == k) for k in (1, 2, 3, 4)]
         endpoint = pc.case_when(
@@ -312,7 +331,7 @@ def _contacts(b: dict) -> dict:
         "channel": take("channel", b["channel"], b["style"]),
         "initiation_method": take("method", b["method"], b["style"]),
         "queue": take("queue", b["queue"]),
-        "agent_id": ids("AGT", b["agent"], 5),
+        "agent_id": agent_ids(b["agent"]),
         "intent": take("intent", b["intent"], b["istyle"]),
         "initiated_at": ts(b["init_t"]),
         "enqueued_at": ts(b["enq_t"]),

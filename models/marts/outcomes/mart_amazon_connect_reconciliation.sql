@@ -1,7 +1,7 @@
 {#- SPEC §8.1, §8.2: Amazon Connect's own headline numbers, as Amazon defines them, next to ours on the same rows
     (contact date × channel × queue of Amazon Connect contacts), so an analyst can match Connect's dashboards and see
     where and why our figures differ. Connect side, over the accepted contact records of the day:
-    contacts handled (connected to an agent), contacts abandoned (entered a queue, never connected), average handle
+    contacts handled (connected to an agent), contacts abandoned (disconnected by the customer while in queue), average handle
     time (AgentInteractionDuration + CustomerHoldDuration + AfterContactWorkDuration over handled contacts), and the
     first-contact-resolution reading the records allow: a case (the case_id attribute), else an initial contact's
     chain, with exactly one contact, attributed to its first contact. Our side, over the attempts whose head contact
@@ -33,6 +33,7 @@ connect_contacts as (
         initiated_at,
         is_agent_connected,
         enqueued_at,
+        disconnect_reason,
         platform_handle_seconds,
         identity_method
     from contacts
@@ -46,7 +47,13 @@ connect_contacts_aggregated as (
         queue,
         count(*) as connect_contacts,
         count(case when is_agent_connected then 1 end) as connect_contacts_handled,
-        count(case when enqueued_at is not null and not is_agent_connected then 1 end) as connect_contacts_abandoned,
+        -- Connect's "abandoned": disconnected by the customer while in queue (a callback is not abandoned)
+        count(
+            case
+                when enqueued_at is not null and not is_agent_connected and disconnect_reason = 'customer_disconnect'
+                    then 1
+            end
+        ) as connect_contacts_abandoned,
         coalesce({{ cx_sum('case when is_agent_connected then platform_handle_seconds end') }}, 0)
             as connect_handle_seconds_total,
         count(case when identity_method = 'attribute' then 1 end) as contacts_identified_by_attribute,
