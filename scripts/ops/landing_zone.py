@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def _check_platform_object(
             continue
         try:
             report.rows += adapters.count_lines(path)
-        except (OSError, EOFError, ValueError) as error:
+        except (OSError, EOFError, ValueError, zlib.error) as error:
             problems.append(f"raw file {path} of {obj.source} {obj.name} cannot be read: {error}")
             continue
         report.files_read_fully += 1
