@@ -13,6 +13,8 @@
         select contact_id
         from {{ ref('base_platform__contact_events') }}
         where _batch_at > {{ cx_batch_watermark() }}
+        union
+        {{ cx_identity_rematched_contacts() }}
     )
     {%- if include_rechained %}
     union

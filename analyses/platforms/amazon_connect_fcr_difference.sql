@@ -19,15 +19,26 @@ journeys as (
     select * from {{ ref('fct_journeys') }}
 ),
 
-connect_groups as (
-    -- Connect's unit: a case, else a chain; its first contact's attempt carries it
+connect_contacts_grouped as (
+    -- Connect's unit: a case, else a chain
     select
-        coalesce('case:' || case_id, 'chain:' || attempt_id) as group_key,
-        min(attempt_id) as attempt_id,
-        count(*) as group_contacts
+        attempt_id,
+        count(*) over (partition by coalesce('case:' || case_id, 'chain:' || attempt_id)) as group_contacts,
+        row_number() over (
+            partition by coalesce('case:' || case_id, 'chain:' || attempt_id)
+            order by initiated_at, contact_id
+        ) as position_in_group
     from contacts
     where source_system = 'amazon_connect'
-    group by coalesce('case:' || case_id, 'chain:' || attempt_id)
+),
+
+connect_groups as (
+    -- carried by the attempt of the group's first contact
+    select
+        attempt_id,
+        group_contacts
+    from connect_contacts_grouped
+    where position_in_group = 1
 ),
 
 classified as (

@@ -9,6 +9,7 @@
     without contacts disappears as in a full refresh. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 -- depends_on: {{ ref('stg_platform__contacts') }}
 with
 

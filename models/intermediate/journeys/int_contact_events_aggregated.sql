@@ -8,6 +8,7 @@
     pre-hook first deletes their stored rows, so a contact left without events disappears as in a full refresh. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 with
 
 events as (

@@ -10,6 +10,7 @@
     makes scripts.nightly run a full refresh. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 with
 
 contacts as (

@@ -11,6 +11,7 @@
     removes the attempts whose chain no longer exists. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 -- depends_on: {{ ref('stg_platform__contacts') }}
 with
 

@@ -12,6 +12,7 @@
 ) }}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 -- depends_on: {{ ref('stg_platform__contacts') }}
 with
 

@@ -10,6 +10,7 @@
     pre-hook first deletes the changed chains, so an attempt that no longer exists disappears. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 -- depends_on: {{ ref('stg_platform__contacts') }}
 with
 

@@ -10,6 +10,7 @@
     left the warehouse (quarantined, superseded away) disappears. -#}
 -- depends_on: {{ ref('base_platform__contacts') }}
 -- depends_on: {{ ref('base_platform__contact_events') }}
+-- depends_on: {{ ref('base_crm__customers') }}
 with
 
 all_contacts as (

@@ -47,6 +47,7 @@ connect_contacts_aggregated as (
         queue,
         count(*) as connect_contacts,
         count(case when is_agent_connected then 1 end) as connect_contacts_handled,
+        count(case when enqueued_at is not null then 1 end) as connect_contacts_queued,
         -- Connect's "abandoned": disconnected by the customer while in queue (a callback is not abandoned)
         count(
             case
@@ -150,6 +151,7 @@ joined as (
         keys.queue,
         coalesce(connect_contacts_aggregated.connect_contacts, 0) as connect_contacts,
         coalesce(connect_contacts_aggregated.connect_contacts_handled, 0) as connect_contacts_handled,
+        coalesce(connect_contacts_aggregated.connect_contacts_queued, 0) as connect_contacts_queued,
         coalesce(connect_contacts_aggregated.connect_contacts_abandoned, 0) as connect_contacts_abandoned,
         coalesce(connect_contacts_aggregated.connect_handle_seconds_total, 0) as connect_handle_seconds_total,
         coalesce(connect_resolution_aggregated.connect_resolution_groups, 0) as connect_resolution_groups,
@@ -194,8 +196,9 @@ final as (
         queue,
         connect_contacts,
         connect_contacts_handled,
+        connect_contacts_queued,
         connect_contacts_abandoned,
-        {{ cx_safe_divide('connect_contacts_abandoned', 'connect_contacts') }} as connect_abandonment_rate,
+        {{ cx_safe_divide('connect_contacts_abandoned', 'connect_contacts_queued') }} as connect_abandonment_rate,
         connect_handle_seconds_total,
         {{ cx_safe_divide('connect_handle_seconds_total', 'connect_contacts_handled') }} as connect_aht_seconds,
         connect_resolution_groups,

@@ -31,7 +31,9 @@
 {%- set attribute = {} -%}
 {%- for name in ['customer_id', 'intent', 'disposition', 'case_id', 'bot_outcome', 'ai_assist', 'auth_method',
     'auth_result', 'synthetic_voice_score'] -%}
-    {%- do attribute.update({name: "records.record.Attributes['" ~ var('amazon_connect_attribute_' ~ name) ~ "']"}) -%}
+    {#- an attribute set to an empty string is not set (flows clear attributes that way) -#}
+    {%- do attribute.update({name: "nullif(" ~ cx_trim("records.record.Attributes['"
+        ~ var('amazon_connect_attribute_' ~ name) ~ "']") ~ ", '')"}) -%}
 {%- endfor %}
 
 {%- set contact_record_lines = source('amazon_connect', 'contact_records') %}
