@@ -72,4 +72,4 @@ final as (
 )
 
 select * from final
-order by channel, connect_reading, connect_groups desc
+order by channel asc, connect_reading asc, connect_groups desc

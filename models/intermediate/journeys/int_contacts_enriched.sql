@@ -87,7 +87,8 @@ enriched as (
         -- after-contact work), for its reconciliation mart; null when the source reports none
         case
             when in_scope.connected_to_agent_at is not null and in_scope.agent_interaction_seconds is not null
-                then in_scope.agent_interaction_seconds + coalesce(in_scope.hold_seconds_reported, 0)
+                then
+                    in_scope.agent_interaction_seconds + coalesce(in_scope.hold_seconds_reported, 0)
                     + coalesce(in_scope.after_contact_work_seconds, 0)
         end as platform_handle_seconds,
         case

@@ -135,13 +135,29 @@ journeys_aggregated as (
 ),
 
 keys as (
-    select contact_date, channel, queue from connect_contacts_aggregated
+    select
+        contact_date,
+        channel,
+        queue
+    from connect_contacts_aggregated
     union
-    select contact_date, channel, queue from connect_resolution_aggregated
+    select
+        contact_date,
+        channel,
+        queue
+    from connect_resolution_aggregated
     union
-    select contact_date, channel, queue from attempts_aggregated
+    select
+        contact_date,
+        channel,
+        queue
+    from attempts_aggregated
     union
-    select contact_date, channel, queue from journeys_aggregated
+    select
+        contact_date,
+        channel,
+        queue
+    from journeys_aggregated
 ),
 
 joined as (

@@ -50,22 +50,22 @@ records as (
 
 events as (
     {%- for kind, event_at, condition, attributes in kinds %}
-    select
-        contacts.contact_id || ':{{ kind }}' as event_id,
-        contacts.contact_id,
-        '{{ kind }}' as event_type,
-        {{ event_at }} as event_at,
-        {{ attributes if attributes else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as attributes,
-        contacts._loaded_at,
-        contacts._load_date,
-        contacts._batch_at
-    from contacts
-    inner join records
-        on contacts.contact_id = records.contact_id
-    where {{ condition }} and {{ event_at }} is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            contacts.contact_id || ':{{ kind }}' as event_id,
+            contacts.contact_id,
+            '{{ kind }}' as event_type,
+            {{ event_at }} as event_at,
+            {{ attributes if attributes else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as attributes,
+            contacts._loaded_at,
+            contacts._load_date,
+            contacts._batch_at
+        from contacts
+        inner join records
+            on contacts.contact_id = records.contact_id
+        where {{ condition }} and {{ event_at }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -53,17 +53,28 @@ current_customer_versions as (
     from customers
 ),
 
+current_identity_hashes as (
+    -- every phone and email of a current CRM version
+    select
+        customer_id,
+        email_hash as identity_hash
+    from current_customer_versions
+    where version_rank = 1
+    union all
+    select
+        customer_id,
+        phone_hash as identity_hash
+    from current_customer_versions
+    where version_rank = 1
+),
+
 identity_hashes as (
-    -- every phone and email of a current CRM version, and how many customers share it
+    -- how many customers share each of them
     select
         identity_hash,
         count(distinct customer_id) as customers,
         min(customer_id) as customer_id
-    from (
-        select customer_id, email_hash as identity_hash from current_customer_versions where version_rank = 1
-        union all
-        select customer_id, phone_hash as identity_hash from current_customer_versions where version_rank = 1
-    ) as hashes
+    from current_identity_hashes
     where identity_hash is not null
     group by identity_hash
 ),

@@ -16,9 +16,9 @@ with
         select
             {%- if table_name in adapted_tables %}
             -- a platform adapter's rows carry their own table name (SPEC §8.1)
-            _source_table as table_name,
+                _source_table as table_name,
             {%- else %}
-            '{{ table_name }}' as table_name,
+                '{{ table_name }}' as table_name,
             {%- endif %}
             -- quarantined rows carry the key as delivered; a valid row's key is its typed key columns
             coalesce(
@@ -29,9 +29,9 @@ with
             _loaded_at as loaded_at,
             _status as status,
             {%- if table_name in adapted_tables %}
-            coalesce(_quarantine_reason, _excluded_reason) as reason,
+                coalesce(_quarantine_reason, _excluded_reason) as reason,
             {%- else %}
-            _quarantine_reason as reason,
+                _quarantine_reason as reason,
             {%- endif %}
             _source_file as source_file,
             _file_row_number as file_row_number,

@@ -45,11 +45,11 @@ lines as (
     select * from {{ contact_record_lines }}
     {%- else %}
     -- the adapter is off (var sources / CX_SOURCES): no files are read, not even looked for
-    select
-        cast(null as {{ dbt.type_string() }}) as filename,
-        cast(null as {{ dbt.type_string() }}) as line,
-        cast(null as {{ dbt.type_bigint() }}) as file_row_number
-    where false
+        select
+            cast(null as {{ dbt.type_string() }}) as filename,
+            cast(null as {{ dbt.type_string() }}) as line,
+            cast(null as {{ dbt.type_bigint() }}) as file_row_number
+        where false
     {%- endif %}
 ),
 
@@ -65,6 +65,8 @@ records as (
 ),
 
 mapped as (
+    -- noqa: disable=CP02
+    -- (Connect's field names are CamelCase, as Amazon's contact record data model writes them)
     select
         records.record.ContactId as contact_id,
         coalesce(records.record.InitialContactId, records.record.ContactId) as initial_contact_id,
@@ -135,6 +137,7 @@ mapped as (
         records.filename,
         records.file_row_number
     from records
+    -- noqa: enable=CP02
 ),
 
 final as (
