@@ -23,9 +23,9 @@ connect_contacts_grouped as (
     -- Connect's unit: a case, else a chain
     select
         attempt_id,
-        count(*) over (partition by coalesce('case:' || case_id, 'chain:' || attempt_id)) as group_contacts,
+        count(*) over (partition by {{ cx_connect_resolution_group('case_id', 'attempt_id') }}) as group_contacts,
         row_number() over (
-            partition by coalesce('case:' || case_id, 'chain:' || attempt_id)
+            partition by {{ cx_connect_resolution_group('case_id', 'attempt_id') }}
             order by initiated_at, contact_id
         ) as position_in_group
     from contacts

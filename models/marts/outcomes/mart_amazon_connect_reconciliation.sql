@@ -8,6 +8,24 @@
     is a Connect contact of that day, channel and queue: attempts, abandonment (final disposition abandoned), AHT
     (agent connect → disconnect, SPEC §4.3), and FCR over the matured, identified journeys whose first attempt it
     is. Identity (SPEC §8.1): how the day's contacts found their customer, ambiguous matches included. -#}
+{#- each side's counts, by the CTE that aggregates them per contact_date × channel × queue -#}
+{%- set sides = {
+    'connect_contacts_aggregated': [
+        'connect_contacts', 'connect_contacts_handled', 'connect_contacts_queued', 'connect_contacts_abandoned',
+        'connect_handle_seconds_total', 'contacts_identified_by_attribute', 'contacts_identified_by_endpoint',
+        'contacts_identity_ambiguous', 'contacts_unidentified',
+    ],
+    'connect_resolution_aggregated': ['connect_resolution_groups', 'connect_single_contact_groups'],
+    'attempts_aggregated': ['attempts', 'abandoned_attempts', 'handled_contacts', 'handle_seconds_total'],
+    'journeys_aggregated': ['matured_journeys', 'fcr_journeys'],
+} %}
+{%- set side_counts = [] %}
+{%- for side, counts in sides.items() %}
+    {%- for count in counts %}
+        {%- do side_counts.append((side, count)) %}
+    {%- endfor %}
+{%- endfor %}
+
 with
 
 contacts as (
@@ -68,13 +86,12 @@ connect_contacts_aggregated as (
 connect_resolution_groups as (
     -- Connect's reading: a case, else an initial contact's chain, resolved at first contact when it has one contact
     select
-        coalesce('case:' || case_id, 'chain:' || attempt_id) as group_key,
         contact_date,
         channel,
         queue,
-        count(*) over (partition by coalesce('case:' || case_id, 'chain:' || attempt_id)) as group_contacts,
+        count(*) over (partition by {{ cx_connect_resolution_group('case_id', 'attempt_id') }}) as group_contacts,
         row_number() over (
-            partition by coalesce('case:' || case_id, 'chain:' || attempt_id)
+            partition by {{ cx_connect_resolution_group('case_id', 'attempt_id') }}
             order by initiated_at, contact_id
         ) as position_in_group
     from connect_contacts
@@ -135,74 +152,37 @@ journeys_aggregated as (
 ),
 
 keys as (
-    select
-        contact_date,
-        channel,
-        queue
-    from connect_contacts_aggregated
-    union
-    select
-        contact_date,
-        channel,
-        queue
-    from connect_resolution_aggregated
-    union
-    select
-        contact_date,
-        channel,
-        queue
-    from attempts_aggregated
-    union
-    select
-        contact_date,
-        channel,
-        queue
-    from journeys_aggregated
+    {%- for side in sides %}
+        select
+            contact_date,
+            channel,
+            queue
+        from {{ side }}
+        {%- if not loop.last %}
+            union
+        {%- endif %}
+    {%- endfor %}
 ),
 
 joined as (
+    -- every side's counts on every row; 0 where a side has nothing for it
     select
         keys.contact_date,
         keys.channel,
         keys.queue,
-        coalesce(connect_contacts_aggregated.connect_contacts, 0) as connect_contacts,
-        coalesce(connect_contacts_aggregated.connect_contacts_handled, 0) as connect_contacts_handled,
-        coalesce(connect_contacts_aggregated.connect_contacts_queued, 0) as connect_contacts_queued,
-        coalesce(connect_contacts_aggregated.connect_contacts_abandoned, 0) as connect_contacts_abandoned,
-        coalesce(connect_contacts_aggregated.connect_handle_seconds_total, 0) as connect_handle_seconds_total,
-        coalesce(connect_resolution_aggregated.connect_resolution_groups, 0) as connect_resolution_groups,
-        coalesce(connect_resolution_aggregated.connect_single_contact_groups, 0) as connect_single_contact_groups,
-        coalesce(attempts_aggregated.attempts, 0) as attempts,
-        coalesce(attempts_aggregated.abandoned_attempts, 0) as abandoned_attempts,
-        coalesce(attempts_aggregated.handled_contacts, 0) as handled_contacts,
-        coalesce(attempts_aggregated.handle_seconds_total, 0) as handle_seconds_total,
-        coalesce(journeys_aggregated.matured_journeys, 0) as matured_journeys,
-        coalesce(journeys_aggregated.fcr_journeys, 0) as fcr_journeys,
-        coalesce(connect_contacts_aggregated.contacts_identified_by_attribute, 0) as contacts_identified_by_attribute,
-        coalesce(connect_contacts_aggregated.contacts_identified_by_endpoint, 0) as contacts_identified_by_endpoint,
-        coalesce(connect_contacts_aggregated.contacts_identity_ambiguous, 0) as contacts_identity_ambiguous,
-        coalesce(connect_contacts_aggregated.contacts_unidentified, 0) as contacts_unidentified
-    from keys
-    left join connect_contacts_aggregated
+        {%- for side, count in side_counts %}
+            coalesce({{ side }}.{{ count }}, 0) as {{ count }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from
+        keys
+    {%- for side in sides %}
+    left join {{ side }}
         on
-            keys.contact_date = connect_contacts_aggregated.contact_date
-            and keys.channel = connect_contacts_aggregated.channel
-            and keys.queue = connect_contacts_aggregated.queue
-    left join connect_resolution_aggregated
-        on
-            keys.contact_date = connect_resolution_aggregated.contact_date
-            and keys.channel = connect_resolution_aggregated.channel
-            and keys.queue = connect_resolution_aggregated.queue
-    left join attempts_aggregated
-        on
-            keys.contact_date = attempts_aggregated.contact_date
-            and keys.channel = attempts_aggregated.channel
-            and keys.queue = attempts_aggregated.queue
-    left join journeys_aggregated
-        on
-            keys.contact_date = journeys_aggregated.contact_date
-            and keys.channel = journeys_aggregated.channel
-            and keys.queue = journeys_aggregated.queue
+            keys.contact_date = {{ side }}.contact_date
+            and keys.channel = {{ side }}.channel
+            and keys.queue = {{ side }}.queue
+    {%- endfor %}
 ),
 
 final as (

@@ -33,27 +33,13 @@ platform_events as (
 
 accepted as (
     -- the landing zone's accepted events and the events the platforms' contact records imply (SPEC §8.2)
-    select
-        event_id,
-        contact_id,
-        event_type,
-        event_at,
-        attributes,
-        _loaded_at,
-        _load_date,
-        _batch_at
+    {%- set event_columns = ['event_id', 'contact_id', 'event_type', 'event_at', 'attributes', '_loaded_at',
+        '_load_date', '_batch_at'] %}
+    select {{ event_columns | join(', ') }}
     from base
     where _status = 'accepted'
     union all
-    select
-        event_id,
-        contact_id,
-        event_type,
-        event_at,
-        attributes,
-        _loaded_at,
-        _load_date,
-        _batch_at
+    select {{ event_columns | join(', ') }}
     from platform_events
 ),
 
