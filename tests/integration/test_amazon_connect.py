@@ -312,6 +312,13 @@ def test_bad_records_are_quarantined_with_their_reason(bad_night: dict) -> None:
     finally:
         connection.close()
     assert actual == expected[EXPECTED_KEY]
+    # a re-delivery with a lower LastUpdateTimestamp than the record already loaded ends superseded
+    stats = json.loads((bad_night["raw"] / "amazon_connect" / "_parity.json").read_text())
+    redelivered = sum((int(n) - 1) * count for n, count in stats["records_per_contact_id"].items())
+    stale = expected["superseded_extra"][EXPECTED_KEY]
+    assert stale > 0
+    checks = {check["name"]: check for check in bad_night["record"]["validation"]["checks"]}
+    assert checks[f"conservation:{QUALITY_TABLE}"]["values"]["superseded"] == redelivered + stale
     # the line is kept (a malformed one too), with the file it came from
     assert all(row["line"] and row["filename"].endswith(".json.gz") for row in raw_rows)
 
