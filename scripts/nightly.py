@@ -368,6 +368,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
                 sources=run.sources,
                 platform_objects=adapters.objects(PROJECT_DIR, run.sources),
                 provided=adapters.provided_tables(PROJECT_DIR, run.sources),
+                alternatives=adapters.providers(PROJECT_DIR),
             )
         except landing_zone.LandingZoneError as error:
             run.record["landing_zone"] = {"problems": error.problems}
@@ -395,7 +396,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
                 "the published warehouse has no nightly state"
                 if previous is None
                 else "the build definition changed "
-                "(models, macros, seeds, project, profile, vars, raw dir or salt)"
+                "(models, macros, seeds, project, profile, vars, raw dir, sources or salt)"
             )
         run.record["full_refresh"] = full_refresh
         note["summary"] = (

@@ -57,6 +57,15 @@ def provided_tables(project_dir: Path, sources: list[str]) -> set[str]:
     }
 
 
+def providers(project_dir: Path) -> dict[str, list[str]]:
+    """{SPEC §2 table: the adapters that can provide it}, for an error that suggests switching one on."""
+    found: dict[str, list[str]] = {}
+    for source, spec in registry(project_dir).items():
+        for table in spec.get("provides", []):
+            found.setdefault(table, []).append(source)
+    return found
+
+
 def enabled_sources(
     project_dir: Path, vars_json: str | None = None, environ: dict[str, str] | None = None
 ) -> list[str]:

@@ -60,6 +60,7 @@ def check(
     sources: tuple[str, ...] | list[str] = (adapters.LANDING_ZONE,),
     platform_objects: tuple[adapters.PlatformObject, ...] | list[adapters.PlatformObject] = (),
     provided: set[str] | None = None,
+    alternatives: dict[str, list[str]] | None = None,
 ) -> dict[str, TableReport]:
     """Check the landing zone; return per-table counts or raise LandingZoneError.
 
@@ -67,7 +68,8 @@ def check(
     sources: the sources switched on (SPEC §8.1); the landing zone's tables are checked when it is one.
     platform_objects: the enabled adapters' objects, whose files are checked too (every gzip stream read to
     its end when new: a broken one stops the night naming the file). provided: SPEC §2 tables an enabled
-    adapter provides, whose landing-zone folders may be absent.
+    adapter provides, whose landing-zone folders may be absent. alternatives: {table: adapters that could
+    provide it}, named in the error when its folder is missing.
     """
     raw = str(raw_dir)
     if "://" in raw:
@@ -81,6 +83,7 @@ def check(
             [f"raw dir {root} does not exist (set CX_RAW_DIR or --raw-dir to the landing zone)"]
         )
     provided = provided or set()
+    alternatives = alternatives or {}
     for obj in platform_objects:
         _check_platform_object(root, obj, read_fully_since, reports, problems)
     for table, spec in contract.items():
@@ -92,7 +95,14 @@ def check(
             continue  # SPEC §8.1: an enabled platform delivers this table
         report = reports.setdefault(table, TableReport())
         if not files:
-            problems.append(f"raw table '{table}' has no Parquet files (looked in {folder}/**/*.parquet)")
+            hint = ""
+            if table in alternatives:
+                hint = f"; if {' or '.join(alternatives[table])} delivers it, switch that on: " + (
+                    f"{adapters.ENV_VAR}={','.join([*sources, alternatives[table][0]])}"
+                )
+            problems.append(
+                f"raw table '{table}' has no Parquet files (looked in {folder}/**/*.parquet){hint}"
+            )
             continue
         columns = [column["name"].lower() for column in spec["columns"]]
         required = [column["name"].lower() for column in spec["columns"] if column.get("required")]
@@ -169,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             sources=sources,
             platform_objects=adapters.objects(project_dir, sources),
             provided=adapters.provided_tables(project_dir, sources),
+            alternatives=adapters.providers(project_dir),
         )
     except ValueError as error:
         print(f"landing zone: {error}", file=sys.stderr)

@@ -4,6 +4,7 @@ Spearman correlation, build lock and atomic publish. No dbt run needed."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.ops import contract, landing_zone, salt, validate, warehouse
+from scripts.ops import adapters, contract, landing_zone, salt, validate, warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -156,3 +157,45 @@ def test_personal_data_columns_check_names_every_clear_column(raw_contract: dict
     connection.execute("create table staging.leak (customer_id varchar, phone varchar)")
     check = validate.check_personal_data_columns(connection, raw_contract)
     assert check.status == "fail" and "staging.leak.phone" in check.detail
+
+
+def test_landing_zone_with_a_platform_on(tmp_path: Path, raw_contract: dict) -> None:
+    # SPEC §8.1: contacts and events come from Amazon Connect, so their landing-zone folders may be absent;
+    # the platform's files are counted line by line (blank lines are not records), a broken gzip is named
+    for table, spec in raw_contract.items():
+        if table not in ("contacts", "contact_events"):
+            _write_table(tmp_path, table, spec)
+    sources = ["landing_zone", "amazon_connect"]
+    objects = adapters.objects(PROJECT_DIR, sources)
+    folder = tmp_path / "amazon_connect" / "contact_records" / "2025" / "03" / "01" / "10"
+    folder.mkdir(parents=True)
+    with gzip.open(folder / "part-1.json.gz", "wb") as handle:
+        handle.write(b'{"ContactId": "c1"}\n\n{"ContactId": "c2"}\nnot json\n')
+    options = {
+        "sources": sources,
+        "platform_objects": objects,
+        "provided": adapters.provided_tables(PROJECT_DIR, sources),
+    }
+    reports = landing_zone.check(tmp_path, raw_contract, **options)
+    assert reports["amazon_connect.contact_records"].rows == 3
+    assert "contacts" not in reports
+    broken = folder / "part-2.json.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00 not a gzip stream")
+    with pytest.raises(landing_zone.LandingZoneError, match=f"raw file {broken} of amazon_connect"):
+        landing_zone.check(tmp_path, raw_contract, **options)
+    # with the platform off, the missing folders are an error that says how to switch it on
+    with pytest.raises(landing_zone.LandingZoneError) as error:
+        landing_zone.check(tmp_path, raw_contract, alternatives=adapters.providers(PROJECT_DIR))
+    assert "switch that on: CX_SOURCES=landing_zone,amazon_connect" in error.value.problems[0]
+
+
+def test_sources_switch_reads_env_and_vars_and_refuses_unknown_names() -> None:
+    assert adapters.enabled_sources(PROJECT_DIR, None, environ={}) == ["landing_zone"]
+    assert adapters.enabled_sources(
+        PROJECT_DIR, None, environ={"CX_SOURCES": " Landing_Zone , amazon_connect,"}
+    ) == ["landing_zone", "amazon_connect"]
+    assert adapters.enabled_sources(PROJECT_DIR, '{"sources": ["amazon_connect"]}', environ={}) == [
+        "amazon_connect"
+    ]
+    with pytest.raises(ValueError, match="unknown source 'zendeskk'"):
+        adapters.enabled_sources(PROJECT_DIR, None, environ={"CX_SOURCES": "zendeskk"})
