@@ -190,6 +190,27 @@ def voice_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     ]
 
 
+def amazon_connect_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Amazon Connect's own readings beside ours (SPEC §8.2), when Connect is a source."""
+    row = _one(
+        conn,
+        """select sum(connect_contacts), sum(connect_single_contact_groups), sum(connect_resolution_groups),
+                  sum(fcr_journeys), sum(matured_journeys), sum(connect_handle_seconds_total),
+                  sum(connect_contacts_handled), sum(handle_seconds_total), sum(handled_contacts),
+                  sum(contacts_identified_by_endpoint), sum(contacts_identity_ambiguous)
+           from outcomes.mart_amazon_connect_reconciliation""",
+    )
+    contacts, single, groups, fcr, matured, c_handle, c_handled, handle, handled, by_endpoint, ambiguous = row
+    return [
+        ("Connect contacts", f"{contacts or 0:,}"),
+        ("Connect's first-contact reading (one-contact cases / chains)", _pct(_ratio(single, groups))),
+        ("our FCR of the journeys they start", _pct(_ratio(fcr, matured))),
+        ("Connect's AHT, with after-contact work (seconds)", _num(_ratio(c_handle, c_handled), 0)),
+        ("our AHT (seconds)", _num(_ratio(handle, handled), 0)),
+        ("callers identified by phone / e-mail; ambiguous", f"{by_endpoint or 0:,}; {ambiguous or 0:,}"),
+    ]
+
+
 SECTIONS: list[tuple[str, tuple[str, ...], Callable[[duckdb.DuckDBPyConnection], list[Row]]]] = [
     ("Data", ("core.fct_journeys", "outcomes.mart_data_quality"), data_section),
     ("Resolution (matured journeys)", ("outcomes.mart_first_contact_resolution",), resolution_section),
@@ -209,6 +230,12 @@ def build_summary(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, list[Row]]
         missing = [t for t in tables if not _has(conn, *t.split("."))]
         rows = [("(not built)", ", ".join(missing))] if missing else section(conn)
         result.append((title, rows))
+    # a platform's section only when that platform is a source of this warehouse
+    if (
+        _has(conn, "outcomes", "mart_amazon_connect_reconciliation")
+        and _one(conn, "select count(*) from outcomes.mart_amazon_connect_reconciliation")[0]
+    ):
+        result.append(("Amazon Connect: its readings beside ours", amazon_connect_section(conn)))
     return result
 
 

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from scripts.bench.compare import compare_warehouses
+from scripts.summary import build_summary
 from tests.conftest import dbt_env, generate, run_dbt
 from tests.integration._nightly_support import file_digest, latest_record, nightly_env, run_nightly
 from tests.integration.test_no_personal_data import MIN_SUBSTRING_LENGTH, raw_personal_values, scan
@@ -387,3 +388,14 @@ def test_night_by_night_from_connect_records_equals_a_full_refresh(tmp_path: Pat
     result = run_nightly(raw, full, "--full-refresh", env=env)
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-3000:]}"
     assert compare_warehouses(live, full) == {}
+
+
+def test_summary_shows_connect_beside_ours(bad_night: dict) -> None:
+    connection = duckdb.connect(str(bad_night["live"]), read_only=True)
+    try:
+        sections = dict(build_summary(connection))
+    finally:
+        connection.close()
+    rows = dict(sections["Amazon Connect: its readings beside ours"])
+    assert rows["Connect contacts"] != "0"
+    assert rows["Connect's first-contact reading (one-contact cases / chains)"].endswith("%")
