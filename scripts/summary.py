@@ -203,7 +203,7 @@ def amazon_connect_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     contacts, single, groups, fcr, matured, c_handle, c_handled, handle, handled, by_endpoint, ambiguous = row
     return [
         ("Connect contacts", f"{contacts or 0:,}"),
-        ("Connect's first-contact reading (one-contact cases / chains)", _pct(_ratio(single, groups))),
+        ("Connect's FCR (one-contact cases / chains)", _pct(_ratio(single, groups))),
         ("our FCR of the journeys they start", _pct(_ratio(fcr, matured))),
         ("Connect's AHT, with after-contact work (seconds)", _num(_ratio(c_handle, c_handled), 0)),
         ("our AHT (seconds)", _num(_ratio(handle, handled), 0)),
