@@ -4,17 +4,18 @@
         table an enabled adapter provides may be absent). Read by cx_stage_source (the adapter's mapped rows join
         the §2 table's validation and dedupe), by stg_quality__row_statuses, and by scripts/ops (landing-zone check,
         conservation) through the same plain-Jinja rendering as cx_raw_contract.
-        Per object: model (the view that maps the platform's records onto the §2 table's columns, as text),
+        Per object: mapping (the macro whose SQL maps the platform's records onto the §2 table's columns, as text;
+        inlined by cx_stage_source, never a view: see cx_platform_mapping),
         maps_to (the §2 table), files (glob under the raw dir), format (how the files are read), quality_table
         (its name in mart_data_quality), hashed_columns (personal-data columns the view already delivers as
-        <name>_hash, made with cx_pii_hash: a view over raw files is itself the first reader), extra_columns (what the records carry beyond §2's columns, typed and
+        <name>_hash, made with cx_pii_hash: the mapping is the first reader of the raw files), extra_columns (what the records carry beyond §2's columns, typed and
         stored beside them: text, lower, double, boolean or timestamp; null for other sources' rows). -#}
     {{ return({
         'amazon_connect': {
             'provides': ['contacts', 'contact_events'],
             'objects': {
                 'contact_records': {
-                    'model': 'base_amazon_connect__contact_records',
+                    'mapping': 'cx_amazon_connect_contact_records',
                     'maps_to': 'contacts',
                     'files': 'amazon_connect/contact_records/**/*.json*',
                     'format': 'json_lines',

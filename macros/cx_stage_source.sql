@@ -26,7 +26,7 @@
         full refresh gives it.
 
         Platform adapters (SPEC §8, macros/cx_platform_adapters.sql): when an adapter maps its records onto this
-        table, the rows of its mapping view are a second input, typed and checked by the same rules and ranked
+        table, the rows of its mapping (a macro, inlined) are a second input, typed and checked by the same rules and ranked
         together with the landing zone's (one set of rules for every source; ids of different sources do not
         meet). The table then also carries source_system, _source_table (the row's table in mart_data_quality),
         the adapters' extra columns and _excluded_reason: a record that is no customer's contact (SPEC §8.1) is
@@ -40,7 +40,7 @@
         {%- for object_name, object_spec in adapter_spec.objects.items() if object_spec.maps_to == table_name -%}
             {%- do adapter_objects.append({
                 'source_system': adapter_name,
-                'relation': ref(object_spec.model),
+                'relation': cx_platform_mapping(object_spec.mapping),
                 'files': object_spec.files,
                 'quality_table': object_spec.quality_table,
                 'extra_columns': object_spec.get('extra_columns', []),
@@ -64,7 +64,7 @@
             {%- do extra_columns.append(extra) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {#- the inputs: the landing zone's files and each enabled adapter's mapping view -#}
+    {#- the inputs: the landing zone's files and each enabled adapter's mapping -#}
     {%- set enabled_sources = cx_enabled_sources() -%}
     {%- set provided_by_enabled = [] -%}
     {%- for adapter_name, adapter_spec in cx_platform_adapters().items()
@@ -87,15 +87,12 @@
                 'raw_types': cx_raw_column_types(raw_relation, table_name, contract_names)}) -%}
         {%- endif -%}
     {%- endif -%}
+    {#- a platform's mapping delivers every column as text, under the contract's names ({} raw types) -#}
     {%- for object in adapter_objects if object.source_system in enabled_sources -%}
-        {%- set expected_names = [] -%}
-        {%- for name in contract_names -%}
-            {%- do expected_names.append(name ~ '_hash' if name in object.hashed_columns else name) -%}
-        {%- endfor -%}
         {%- do inputs.append({'relation': object.relation, 'source_system': object.source_system,
             'quality_table': object.quality_table, 'files': object.files, 'is_adapter': true,
             'hashed_columns': object.hashed_columns,
-            'raw_types': {} if fixture_or_lint else cx_raw_column_types(object.relation, table_name, expected_names)}) -%}
+            'raw_types': {}}) -%}
     {%- endfor -%}
     {%- if not inputs -%}
         {#- no source delivers this table: an empty input with the contract's columns, as text -#}
@@ -112,7 +109,7 @@
         {%- do input.update({'prefix': '' if inputs | length == 1 else 'in' ~ loop.index0 ~ '_'}) -%}
         {%- do input.update({'typed_exprs': cx_stage_typed_expressions(columns, input.raw_types)}) -%}
         {%- for name in input.get('hashed_columns', []) -%}
-            {#- delivered hashed by the adapter's view (the first reader of its raw files) -#}
+            {#- delivered hashed by the adapter's mapping (the first reader of its raw files) -#}
             {%- do input.typed_exprs.update({name: adapter.quote(name ~ '_hash')}) -%}
         {%- endfor -%}
         {%- if input.is_adapter -%}
@@ -121,7 +118,7 @@
         {#- the columns a quarantined row's raw JSON keeps: the contract's and the file's own (load_date
             partition, file name, row number); an unknown extra column is left out, since it may hold personal
             data nobody has declared (SPEC §7). The raw file keeps it, and _source_file / _file_row_number point
-            at it. An adapter's row keeps its line, personal data masked by its mapping view. -#}
+            at it. An adapter's row keeps its line, personal data masked by its mapping. -#}
         {%- set raw_names = [] -%}
         {%- for name in ((input.raw_types.keys() | list) if input.raw_types else contract_names) -%}
             {%- if name | lower in contract_names or name | lower in ('load_date', 'filename', 'file_row_number') -%}

@@ -9,7 +9,8 @@ Checks (each reported as pass / fail / warn / skip with its figures):
   mart_first_contact_resolution = rows of fct_journeys.
 - metric bounds: every *_rate column (and survival, precision, recall) in [0, 1] or null.
 - unknown intents (warn): intents of accepted contacts missing from the intents seed (SPEC §2).
-- personal data (SPEC §7): no column of any schema is named after a raw personal-data column.
+- personal data (SPEC §7): no column of any schema is named after a raw personal-data column, and no view or
+  macro holds the hash salt in its SQL.
 - effort calibration (info): Spearman rank correlation between band_order and avg_ces of
   mart_effort_calibration (SPEC §4.5 expects it negative: more effort, less ease).
 """
@@ -25,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from scripts.ops import adapters
+from scripts.ops import adapters, salt
 
 log = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -382,6 +383,27 @@ def check_personal_data_columns(
     return Check("personal_data_columns", "pass", f"no column named {', '.join(names)}")
 
 
+def check_salt_not_stored(connection: duckdb.DuckDBPyConnection, salt_value: str) -> Check:
+    """SPEC §7: no view or macro of the file holds the hash salt in its SQL (with it, anyone who can open the
+    file could brute-force the hashed phone numbers)."""
+    if len(salt_value) < 8:
+        return Check("salt_not_stored", "skip", "the salt is too short to search for")
+    pattern = f"%{salt_value}%"
+    found = connection.execute(
+        """
+        select schema_name || '.' || view_name from duckdb_views() where sql like ?
+        union all
+        select schema_name || '.' || function_name from duckdb_functions() where macro_definition like ?
+        """,
+        [pattern, pattern],
+    ).fetchall()
+    if found:
+        return Check(
+            "salt_not_stored", "fail", f"the hash salt is in the SQL of {', '.join(r[0] for r in found)}"
+        )
+    return Check("salt_not_stored", "pass", "no view or macro holds the salt")
+
+
 def validate(
     warehouse: Path,
     raw_dir: str,
@@ -402,6 +424,7 @@ def validate(
         result.checks += check_reconciliation(connection, tables)
         result.checks += check_bounds(connection)
         result.checks.append(check_personal_data_columns(connection, contract))
+        result.checks.append(check_salt_not_stored(connection, salt.resolve(project_dir).value))
         result.unknown_intents = unknown_intents(connection, tables)
         result.checks.append(
             Check(

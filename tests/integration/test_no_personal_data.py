@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from scripts.ops import contract as raw_contract
+from scripts.ops import salt, validate
 from tests.conftest import PROJECT_DIR
 
 # shortest normalised value searched for as a substring: shorter digit runs (a 3-digit "phone" of a bad row)
@@ -139,3 +140,9 @@ def test_quarantined_rows_keep_their_fields_with_hashes(warehouse_conn):
         assert record_key and reason
         for column in ("full_name", "email", "phone"):
             assert record[column] is None or re.fullmatch(r"[0-9a-f]{32}", record[column]), (column, record)
+
+
+def test_no_view_holds_the_hash_salt(warehouse_conn):
+    # a view stores its SQL in the file; a salt in it would let whoever opens the file brute-force the hashes
+    check = validate.check_salt_not_stored(warehouse_conn, salt.resolve(PROJECT_DIR).value)
+    assert check.status == "pass", check.detail

@@ -199,3 +199,12 @@ def test_sources_switch_reads_env_and_vars_and_refuses_unknown_names() -> None:
     ]
     with pytest.raises(ValueError, match="unknown source 'zendeskk'"):
         adapters.enabled_sources(PROJECT_DIR, None, environ={"CX_SOURCES": "zendeskk"})
+
+
+def test_salt_check_finds_a_view_that_holds_the_salt() -> None:
+    connection = duckdb.connect()
+    connection.execute("create view clean as select md5('x') as h")
+    assert validate.check_salt_not_stored(connection, "a-long-secret-salt").status == "pass"
+    connection.execute("create view leaky as select md5('a-long-secret-salt|x') as h")
+    check = validate.check_salt_not_stored(connection, "a-long-secret-salt")
+    assert check.status == "fail" and "main.leaky" in check.detail

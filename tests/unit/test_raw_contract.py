@@ -127,5 +127,6 @@ def test_every_platform_object_has_its_source_table() -> None:
     for obj in objects:
         assert (obj.source, obj.name) in declared, f"{obj.source}.{obj.name} has no source table"
         assert obj.maps_to in SPEC_PRIMARY_KEYS
-        model = adapters.registry(PROJECT_DIR)[obj.source]["objects"][obj.name]["model"]
-        assert list((PROJECT_DIR / "models").rglob(f"{model}.sql")), f"{model}.sql is missing"
+        mapping = adapters.registry(PROJECT_DIR)[obj.source]["objects"][obj.name]["mapping"]
+        assert (PROJECT_DIR / "macros" / f"{mapping}.sql").exists(), f"macros/{mapping}.sql is missing"
+        assert f"'{mapping}'" in (PROJECT_DIR / "macros" / "cx_platform_mapping.sql").read_text()

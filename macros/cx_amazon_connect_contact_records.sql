@@ -1,11 +1,13 @@
-{#- SPEC §8.2: each Amazon Connect contact record line mapped onto SPEC §2's `contacts` columns, as text, for
+{% macro cx_amazon_connect_contact_records() -%}
+    {#- SPEC §8.2: each Amazon Connect contact record line mapped onto SPEC §2's `contacts` columns, as text, for
     base_platform__contacts to validate, rank and store with the landing zone's rows (cx_stage_source: one set of
     rules for every source). Each line is parsed once, into an explicit schema (from_json); a line that is not a
     JSON object is flagged _is_malformed (quarantined as malformed_json). Enum values are mapped where Connect's are
     known and passed through otherwise, so a new value fails the contract's check (unknown_enum) instead of being
     bucketed. Records that are no customer's contact carry _excluded_reason (task, monitor, disconnect_flow).
-    A view: base_platform__contacts reads it once per build, only the files it has not read yet. -#}
-{{ config(materialized='view') }}
+    A macro, not a view: base_platform__contacts inlines it (cx_stage_source reads it once per build, only the
+    files it has not read yet). A view would store its SQL in the published file, and that SQL holds the salt
+    of the endpoint's hash (SPEC §7: whoever opens the file could then brute-force the hashed phone numbers). -#}
 {%- set record_schema = {
     'ContactId': 'VARCHAR',
     'InitialContactId': 'VARCHAR',
@@ -145,3 +147,4 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
