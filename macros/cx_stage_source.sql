@@ -64,6 +64,9 @@
             {%- do extra_columns.append(extra) -%}
         {%- endfor -%}
     {%- endfor -%}
+    {#- what a table with adapters carries beyond the contract, after its stored columns, in this order -#}
+    {%- set adapter_columns = (['source_system', '_source_table'] + (extra_columns | map(attribute='name') | list))
+        if has_adapters else [] -%}
     {#- the inputs: the landing zone's files and each enabled adapter's mapping -#}
     {%- set enabled_sources = cx_enabled_sources() -%}
     {%- set provided_by_enabled = [] -%}
@@ -295,7 +298,7 @@ dup_raw_rows as (
         {{ input.typed_exprs[c.name] }} as t__{{ c.name }},
         {%- endfor %}
         {%- if has_adapters %}
-        '{{ input.source_system }}' as t___source_system,
+        '{{ input.source_system }}' as t__source_system,
         '{{ input.quality_table }}' as t___source_table,
         {{ '_excluded_reason' if input.is_adapter else 'cast(null as varchar)' }} as t___excluded_reason,
         {{ 'coalesce(_is_malformed, false)' if input.is_adapter else 'false' }} as t___is_malformed,
@@ -341,13 +344,9 @@ dup_raw_rows as (
         {%- for c in stored_columns %}
         t__{{ c.name }} as {{ adapter.quote(c.stored_as) }},
         {%- endfor %}
-        {%- if has_adapters %}
-        t___source_system as source_system,
-        t___source_table as _source_table,
-        {%- for e in extra_columns %}
-        t__{{ e.name }} as {{ adapter.quote(e.name) }},
+        {%- for column in adapter_columns %}
+        t__{{ column }} as {{ adapter.quote(column) }},
         {%- endfor %}
-        {%- endif %}
         t___load_date as _load_date,
         -- the key as delivered, for quarantined rows only: valid rows have it in their typed key columns, and
         -- storing a second copy of every key cost 20 % of the events' staging (stg_quality__row_statuses
@@ -419,13 +418,9 @@ stored_rows as (
         {%- for c in stored_columns %}
         stored.{{ adapter.quote(c.stored_as) }},
         {%- endfor %}
-        {%- if has_adapters %}
-        stored.source_system,
-        stored._source_table,
-        {%- for e in extra_columns %}
-        stored.{{ adapter.quote(e.name) }},
+        {%- for column in adapter_columns %}
+        stored.{{ adapter.quote(column) }},
         {%- endfor %}
-        {%- endif %}
         stored._load_date,
         {%- set stored_tail = ['_record_key', '_source_file', '_file_row_number', '_quarantine_reason']
             + (['_excluded_reason'] if has_adapters else []) + ['_raw_row'] %}
@@ -514,13 +509,9 @@ final as (
         {%- for c in stored_columns %}
         candidate_rows.{{ adapter.quote(c.stored_as) }},
         {%- endfor %}
-        {%- if has_adapters %}
-        candidate_rows.source_system,
-        candidate_rows._source_table,
-        {%- for e in extra_columns %}
-        candidate_rows.{{ adapter.quote(e.name) }},
+        {%- for column in adapter_columns %}
+        candidate_rows.{{ adapter.quote(column) }},
         {%- endfor %}
-        {%- endif %}
         candidate_rows._load_date,
         candidate_rows._record_key,
         candidate_rows._source_file,

@@ -128,10 +128,7 @@ attempts_aggregated as (
         contact_date,
         channel,
         queue,
-        count(*) as attempts,
-        count(case when final_disposition = 'abandoned' then 1 end) as abandoned_attempts,
-        cast(coalesce(sum(handled_contacts), 0) as {{ dbt.type_bigint() }}) as handled_contacts,
-        coalesce({{ cx_sum('handle_seconds') }}, 0) as handle_seconds_total
+        {{ cx_attempt_handling_measures() }}
     from connect_attempts
     group by contact_date, channel, queue
 ),

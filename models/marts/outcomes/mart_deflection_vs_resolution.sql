@@ -17,13 +17,10 @@ attempts_aggregated as (
         attempt_date,
         channel,
         intent_group,
-        count(*) as attempts,
         count(case when not is_agent_connected then 1 end) as deflected_attempts,
         count(case when has_bot then 1 end) as bot_attempts,
         count(case when ai_interaction_type = 'self_service_ai' then 1 end) as contained_attempts,
-        count(case when final_disposition = 'abandoned' then 1 end) as abandoned_attempts,
-        cast(coalesce(sum(handled_contacts), 0) as {{ dbt.type_bigint() }}) as handled_contacts,
-        coalesce({{ cx_sum('handle_seconds') }}, 0) as handle_seconds_total
+        {{ cx_attempt_handling_measures() }}
     from attempts
     group by attempt_date, channel, intent_group
 ),
