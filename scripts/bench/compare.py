@@ -29,6 +29,8 @@ import duckdb
 
 # Technical columns that record *when* a row was (re)written, not what it says (cx_batch_at).
 TECHNICAL_COLUMNS = {"_batch_at"}
+# The result schemas. Not `changes`: its tables hold the keys one run recomputed (run state, empty after a
+# full refresh), not what the data says; not `reference` (seeds) nor `ops` (run records).
 COMPARED_SCHEMAS = ("staging", "intermediate", "core", "outcomes")
 
 

@@ -374,7 +374,7 @@ def test_an_unreadable_gzip_stops_the_night_naming_it(bad_night: dict) -> None:
 
 def test_night_by_night_from_connect_records_equals_a_full_refresh(tmp_path: Path) -> None:
     # SPEC §7 with a platform on: new record files each night, re-deliveries of older contacts, CRM versions
-    # that change a caller's phone (the endpoint match is re-evaluated, cx_identity_rematched_contacts)
+    # that change a caller's phone (the endpoint match is re-evaluated, int_changed_contacts)
     raw, live = tmp_path / "raw", tmp_path / "nightly" / "cx.duckdb"
     env = nightly_env(CX_SOURCES=CONNECT_SOURCES)
     generate(raw, "--seed", "3", "--customers", "400", "--days", "30", "--format", "amazon_connect")

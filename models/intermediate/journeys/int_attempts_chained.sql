@@ -1,16 +1,12 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='attempt_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts() }}){% endif %}",
+    replace_changed={'attempt_id': 'int_changed_attempts'},
 ) }}
-{#- Incremental: a run recomputes the chains of the contacts that changed, under their old and new
-    initial_contact_id (cx_changed_attempts); the pre-hook first deletes their stored rows, so a chain left
-    without contacts disappears as in a full refresh. -#}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
--- depends_on: {{ ref('stg_platform__contacts') }}
+{#- Incremental: a run recomputes the chains of int_changed_attempts (every changed contact's chain, under its old
+    and new initial_contact_id) and first deletes their stored rows (cx_replace), so a chain left without
+    contacts disappears as in a full refresh. -#}
 with
 
 contacts as (
@@ -20,12 +16,10 @@ contacts as (
 intents as (
     select * from {{ ref('intents') }}
 ),
-{%- if is_incremental() %}
 
-changed_attempts as (
-    {{ cx_changed_attempts() }}
+changed_attempts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_attempts') }}
 ),
-{%- endif %}
 
 contacts_in_chain_order as (
     select

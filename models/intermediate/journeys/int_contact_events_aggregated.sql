@@ -1,14 +1,12 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='contact_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ cx_changed_contacts() }}){% endif %}",
+    replace_changed={'contact_id': 'int_changed_contacts'},
 ) }}
-{#- Incremental: a run recomputes the contacts whose contact row or events changed (cx_changed_contacts); the
-    pre-hook first deletes their stored rows, so a contact left without events disappears as in a full refresh. -#}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
+{#- Incremental: a run recomputes the contacts of int_changed_contacts (contact row or events rewritten) and
+    first deletes their stored rows (cx_replace), so a contact left without events disappears as in a full
+    refresh. -#}
 with
 
 events as (
@@ -18,12 +16,10 @@ events as (
 contacts as (
     select * from {{ ref('stg_platform__contacts') }}
 ),
-{%- if is_incremental() %}
 
-changed_contacts as (
-    {{ cx_changed_contacts() }}
+changed_contacts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_contacts') }}
 ),
-{%- endif %}
 
 contact_events as (
     -- every accepted event belongs to an accepted contact (base quarantines the others as orphans), so the

@@ -1,16 +1,12 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='contact_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ cx_changed_contacts() }}){% endif %}",
+    replace_changed={'contact_id': 'int_changed_contacts'},
 ) }}
-{#- Incremental: a run recomputes the contacts whose contact row or events changed (cx_changed_contacts); the
-    pre-hook first deletes their stored rows. With the default as_of every accepted contact is in scope
-    (initiated_at <= its disconnected_at <= as_of); a changed explicit as_of changes the build definition, which
-    makes scripts.nightly run a full refresh. -#}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
+{#- Incremental: a run recomputes the contacts of int_changed_contacts and first deletes their stored rows
+    (cx_replace). With the default as_of every accepted contact is in scope (initiated_at <= its disconnected_at
+    <= as_of); a changed explicit as_of is a changed var, which makes scripts.nightly rebuild from scratch. -#}
 with
 
 contacts as (
@@ -24,12 +20,10 @@ event_facts as (
 as_of as (
     select * from {{ ref('int_as_of_resolved') }}
 ),
-{%- if is_incremental() %}
 
-changed_contacts as (
-    {{ cx_changed_contacts() }}
+changed_contacts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_contacts') }}
 ),
-{%- endif %}
 
 in_scope as (
     -- SPEC §4.7: contacts initiated after as_of are left out (not quarantined)

@@ -1,28 +1,25 @@
 {%- set window_days = var('repeat_contact_window_days') -%}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='attempt_id',
-    post_hook="{% if is_incremental() %}{{ cx_delete_missing('attempt_id', ref('int_attempts_chained'), 'attempt_id') }}{% endif %}",
+    replace_changed={'attempt_id': 'int_changed_attempts'},
 ) }}
 {#- Incremental: journey assignment depends only on the attempts of one (customer, intent), so a run recomputes
-    every attempt of each pair that has a changed attempt (a changed or rechained chain: cx_changed_attempts),
-    under its old pair (stored here) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt ids, so the other pairs' rows stay valid. The post-hook
-    removes the attempts whose chain no longer exists. -#}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
--- depends_on: {{ ref('stg_platform__contacts') }}
+    every attempt of each pair that has a changed attempt (int_changed_attempts), under its old pair (stored
+    here) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt
+    ids, so the other pairs' rows stay valid. cx_replace first deletes the changed attempts, so one whose chain
+    no longer exists disappears. -#}
 with
 
 all_attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
-{%- if is_incremental() %}
 
-changed_attempts as (
-    {{ cx_changed_attempts(include_rechained=true) }}
+changed_attempts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_attempts') }}
 ),
+{%- if is_incremental() %}
 
 changed_pairs as (
     -- the pairs of the changed attempts as stored by the last run (old) and as chained now (new)

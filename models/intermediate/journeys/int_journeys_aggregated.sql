@@ -1,15 +1,13 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='journey_id',
-    post_hook="{% if is_incremental() %}{{ cx_delete_missing('journey_id', ref('int_journey_attempts_assigned'), 'journey_id') }}{% endif %}",
+    replace_changed={'journey_id': 'int_changed_journeys'},
 ) }}
-{#- Incremental: a run recomputes the journeys of the attempts int_journey_attempts_assigned rewrote since this
-    model's watermark (every journey of a (customer, intent) with a changed attempt) and the journeys whose
-    maturity flips because as_of moved; nothing else in a journey depends on as_of. The post-hook drops journeys
-    whose id is no longer any attempt's journey_id. Seeds and vars are part of the build definition: a change
-    makes scripts.nightly run a full refresh. -#}
-{%- set window_days = var('repeat_contact_window_days') -%}
+{#- Incremental: a run recomputes the journeys of int_changed_journeys (every journey of a (customer, intent) with
+    a changed attempt) and the stored journeys whose maturity flips because as_of moved (cx_is_matured on the
+    stored ended_at); nothing else in a journey depends on as_of. cx_replace first deletes the changed journeys,
+    so an id that is no longer any attempt's journey disappears. -#}
 {%- set ai_types = ['self_service_ai', 'ai_to_agent', 'ai_assisted_agent'] -%}
 with
 
@@ -28,17 +26,20 @@ effort_weights as (
 as_of as (
     select * from {{ ref('int_as_of_resolved') }}
 ),
+
+changed_journeys as (  -- noqa: ST03
+    select * from {{ ref('int_changed_journeys') }}
+),
 {%- if is_incremental() %}
 
-changed_journeys as (
+journeys_to_recompute as (
     select journey_id
-    from all_assignments
-    where _batch_at > {{ cx_batch_watermark() }}
+    from changed_journeys
     union
     select stored.journey_id
     from {{ this }} as stored
     cross join as_of
-    where stored.is_matured <> (as_of.as_of >= {{ dbt.dateadd('day', window_days, 'stored.ended_at') }})
+    where stored.is_matured <> ({{ cx_is_matured('stored.ended_at', 'as_of.as_of') }})
 ),
 {%- endif %}
 
@@ -46,7 +47,7 @@ assignments as (
     select all_assignments.*
     from all_assignments
     {%- if is_incremental() %}
-    where all_assignments.journey_id in (select changed_journeys.journey_id from changed_journeys)
+    where all_assignments.journey_id in (select journeys_to_recompute.journey_id from journeys_to_recompute)
     {%- endif %}
 ),
 
@@ -140,7 +141,7 @@ flagged as (
         rolled_up.attempts - 1 as extra_attempts,
         {{ dbt.date_trunc('month', 'rolled_up.journey_date') }} as journey_month,
         ai_paths.ai_path,
-        as_of.as_of >= {{ dbt.dateadd('day', window_days, 'rolled_up.ended_at') }} as is_matured,
+        {{ cx_is_matured('rolled_up.ended_at', 'as_of.as_of') }} as is_matured,
         rolled_up.attempts = 1 and rolled_up.first_attempt_disposition = 'resolved' as is_fcr,
         coalesce(rolled_up.last_attempt_disposition = 'resolved', false) as is_resolved,
         rolled_up.attempts >= 2 as is_repeat,

@@ -2,23 +2,24 @@
     each subscription's latest version, merged when they overlap or touch. A customer is active at t exactly
     when one spell has spell_started_at <= t and (spell_ended_at is null or spell_ended_at > t).
     Incremental: spells depend only on the customer's subscriptions, so a run recomputes every customer a
-    subscription delivered since this model's watermark was ever delivered with (cx_changed_customers); the
-    pre-hook first deletes their spells, so a customer left without any is not kept with old ones. The model's
-    own filter runs after that delete: if it removed every row of the latest batch, the watermark falls back and
-    the filter selects more customers than the pre-hook deleted; delete+insert on customer_id replaces those too. -#}
+    changed subscription was ever delivered with (int_changed_subscriptions); cx_replace first deletes their
+    spells, so a customer left without any is not kept with old ones. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='customer_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where customer_id in ({{ cx_changed_customers('base_crm__subscriptions', 'subscription_id') }}){% endif %}",
+    replace_changed={'customer_id': 'int_changed_subscriptions'},
 ) }}
--- depends_on: {{ ref('base_crm__subscriptions') }}
 with
+
+changed_subscriptions as (  -- noqa: ST03
+    select * from {{ ref('int_changed_subscriptions') }}
+),
 
 subscriptions as (
     select * from {{ ref('int_subscriptions_versioned') }}
     {%- if is_incremental() %}
-    where customer_id in ({{ cx_changed_customers('base_crm__subscriptions', 'subscription_id') }})
+    where customer_id in (select changed_subscriptions.customer_id from changed_subscriptions)
     {%- endif %}
 ),
 

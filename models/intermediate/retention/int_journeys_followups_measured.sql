@@ -1,8 +1,8 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='journey_id',
-    post_hook="{% if is_incremental() %}{{ cx_delete_missing('journey_id', ref('int_journeys_aggregated'), 'journey_id') }}{% endif %}",
+    replace_changed={'journey_id': 'int_changed_journeys'},
 ) }}
 {#- SPEC §4.6, the part that does not depend on as_of: per journey, whether its customer was active at its start,
     its end, ended_at + N days for each retention horizon and the revenue-protection horizon; the end of the spell
@@ -10,12 +10,11 @@
     (ended_at, ended_at + var('purchase_window_days') days].
     int_journeys_retention_evaluated and int_journeys_purchases_evaluated apply as_of to these rows.
 
-    Incremental: a run recomputes the journeys int_journeys_aggregated rewrote since this model's watermark (new,
-    reassigned or maturity flipped) and every journey of a customer whose subscriptions or orders were delivered
-    since then — under each customer the subscription or order was ever delivered with, so a row that moves to
-    another customer updates both. The post-hook drops journeys that no longer exist. -#}
--- depends_on: {{ ref('base_crm__subscriptions') }}
--- depends_on: {{ ref('base_crm__orders') }}
+    Incremental: a run recomputes the journeys of int_changed_journeys, the stored journeys whose maturity flipped
+    (cx_is_matured), and every journey of a customer with a subscription or order delivered tonight, under each
+    customer it was ever delivered with (int_changed_subscriptions, int_changed_orders), so a row that moves to
+    another customer updates both. cx_replace first deletes the changed journeys, so one that no longer exists
+    disappears. -#}
 {% set horizons = var('retention_horizons_days') -%}
 {%- set protection_days = var('revenue_protection_horizon_days') -%}
 {%- set purchase_window_days = var('purchase_window_days') %}
@@ -40,13 +39,36 @@ orders as (
 currency_rates as (
     select * from {{ ref('currency_rates') }}
 ),
+
+as_of as (  -- noqa: ST03
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
+changed_journeys as (  -- noqa: ST03
+    select * from {{ ref('int_changed_journeys') }}
+),
+
+changed_subscriptions as (  -- noqa: ST03
+    select * from {{ ref('int_changed_subscriptions') }}
+),
+
+changed_orders as (  -- noqa: ST03
+    select * from {{ ref('int_changed_orders') }}
+),
 {%- if is_incremental() %}
 
 changed_customers as (
-    -- every customer a subscription or order delivered since the watermark was ever delivered with
-    {{ cx_changed_customers('base_crm__subscriptions', 'subscription_id') }}
+    -- every customer a subscription or order delivered tonight was ever delivered with
+    select customer_id from changed_subscriptions
     union
-    {{ cx_changed_customers('base_crm__orders', 'order_id') }}
+    select customer_id from changed_orders
+),
+
+flipped_journeys as (
+    select stored.journey_id
+    from {{ this }} as stored
+    cross join as_of
+    where stored.is_matured <> ({{ cx_is_matured('stored.ended_at', 'as_of.as_of') }})
 ),
 {%- endif %}
 
@@ -68,7 +90,8 @@ journeys as (
     from all_journeys
     {%- if is_incremental() %}
     where
-        _batch_at > {{ cx_batch_watermark() }}
+        journey_id in (select changed_journeys.journey_id from changed_journeys)
+        or journey_id in (select flipped_journeys.journey_id from flipped_journeys)
         or customer_id in (select changed_customers.customer_id from changed_customers)
     {%- endif %}
 ),

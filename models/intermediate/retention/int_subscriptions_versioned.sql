@@ -1,25 +1,24 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='subscription_id',
-    post_hook="{% if is_incremental() %}{{ cx_delete_missing('subscription_id', ref('stg_crm__subscriptions'), 'subscription_id') }}{% endif %}",
+    replace_changed={'subscription_id': 'int_changed_subscriptions'},
 ) }}
 {#- Every CRM version of every subscription, with the dates SPEC §4.6 uses for activity (those of the
     subscription's latest version) and the window in which the version is in force (for MRR at a moment).
-    Incremental: a run recomputes every version of each subscription with a row delivered since this model's
-    watermark (versions renumber, the latest one changes); the post-hook drops subscriptions left without an
-    accepted version. -#}
--- depends_on: {{ ref('base_crm__subscriptions') }}
+    Incremental: a run recomputes every version of each subscription delivered tonight (int_changed_subscriptions:
+    versions renumber, the latest one changes); cx_replace first deletes the stored versions, so a subscription
+    left without an accepted version disappears. -#}
 with
+
+changed_subscriptions as (  -- noqa: ST03
+    select * from {{ ref('int_changed_subscriptions') }}
+),
 
 subscriptions as (
     select * from {{ ref('stg_crm__subscriptions') }}
     {%- if is_incremental() %}
-    where subscription_id in (
-        select subscription_id
-        from {{ ref('base_crm__subscriptions') }}
-        where _batch_at > {{ cx_batch_watermark() }}
-    )
+    where subscription_id in (select changed_subscriptions.subscription_id from changed_subscriptions)
     {%- endif %}
 ),
 

@@ -1,30 +1,29 @@
 {#- The auth_attempt and sensitive_action events of the voice-security unit (SPEC §4.9): attempts whose head
     channel is voice and that have at least one auth_attempt event. Events reach the attempt through its
     contacts in int_contacts_enriched, which already applies the as_of cut-off (SPEC §4.7).
-    Incremental: what an attempt contributes depends only on its own contacts and events, so a run rewrites the
-    attempts int_attempts_chained rechained since this model's watermark; the pre-hook first deletes the events
-    of every changed chain (cx_changed_attempts), old and new. -#}
+    Incremental: what an attempt contributes depends only on its own contacts and events, so a run recomputes the
+    attempts of int_changed_attempts; cx_replace first deletes the stored events of those attempts. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='event_id',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts(include_rechained=true) }}){% endif %}",
+    replace_changed={'attempt_id': 'int_changed_attempts'},
 ) }}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
--- depends_on: {{ ref('stg_platform__contacts') }}
 with
 
 all_attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
+changed_attempts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_attempts') }}
+),
+
 attempts as (
     select all_attempts.*
     from all_attempts
     {%- if is_incremental() %}
-    where all_attempts._batch_at > {{ cx_batch_watermark() }}
+    where all_attempts.attempt_id in (select changed_attempts.attempt_id from changed_attempts)
     {%- endif %}
 ),
 

@@ -1,27 +1,38 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='attempt_id',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where attempt_id in ({{ cx_changed_attempts() }}){% endif %}",
+    replace_changed={'attempt_id': 'int_changed_attempts'},
 ) }}
-{#- Incremental: a run rewrites the attempts whose journey assignment was recomputed since this model's watermark
-    (every attempt of a (customer, intent) with a changed attempt, which includes every rechained attempt); the
-    pre-hook first deletes the changed chains, so an attempt that no longer exists disappears. -#}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
--- depends_on: {{ ref('stg_platform__contacts') }}
+{#- Incremental: a run rewrites the attempts of the journeys int_changed_journeys holds (every attempt whose
+    journey assignment was recomputed, which includes every changed chain); cx_replace first deletes the changed
+    chains (int_changed_attempts), so an attempt that no longer exists disappears. -#}
 with
 
 attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
-assignments as (
+all_assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
+),
+
+changed_attempts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_attempts') }}
+),
+
+changed_journeys as (  -- noqa: ST03
+    select * from {{ ref('int_changed_journeys') }}
+),
+
+assignments as (
+    select all_assignments.*
+    from all_assignments
     {%- if is_incremental() %}
-    where _batch_at > {{ cx_batch_watermark() }}
+    where
+        all_assignments.journey_id in (select changed_journeys.journey_id from changed_journeys)
+        or all_assignments.attempt_id in (select changed_attempts.attempt_id from changed_attempts)
     {%- endif %}
 ),
 

@@ -1,16 +1,13 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='contact_id',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ cx_changed_contacts() }}) or attempt_id in (select attempt_id from {{ ref('int_journey_attempts_assigned') }} where _batch_at > {{ cx_batch_watermark() }}){% endif %}",
+    replace_changed={'contact_id': 'int_changed_contacts'},
 ) }}
-{#- Incremental: a run rewrites the contacts that changed (cx_changed_contacts) and those whose attempt's journey
-    assignment was recomputed since this model's watermark; the pre-hook first deletes both, so a contact that
-    left the warehouse (quarantined, superseded away) disappears. -#}
--- depends_on: {{ ref('base_platform__contacts') }}
--- depends_on: {{ ref('base_platform__contact_events') }}
--- depends_on: {{ ref('base_crm__customers') }}
+{#- Incremental: a run rewrites the contacts that changed (int_changed_contacts) and those whose attempt's journey
+    was recomputed (int_changed_journeys); cx_replace first deletes the changed contacts, so a contact that left
+    the warehouse (quarantined, superseded away) disappears. -#}
 with
 
 all_contacts as (
@@ -21,16 +18,24 @@ assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
 ),
 
+changed_contacts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_contacts') }}
+),
+
+changed_journeys as (  -- noqa: ST03
+    select * from {{ ref('int_changed_journeys') }}
+),
+
 contacts as (
     select all_contacts.*
     from all_contacts
     {%- if is_incremental() %}
     where
-        all_contacts._batch_at > {{ cx_batch_watermark() }}
+        all_contacts.contact_id in (select changed_contacts.contact_id from changed_contacts)
         or all_contacts.initial_contact_id in (
             select assignments.attempt_id
             from assignments
-            where assignments._batch_at > {{ cx_batch_watermark() }}
+            where assignments.journey_id in (select changed_journeys.journey_id from changed_journeys)
         )
     {%- endif %}
 ),

@@ -1,13 +1,14 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cx_replace',
     unique_key='journey_id',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}{{ cx_delete_missing('journey_id', ref('int_journeys_aggregated'), 'journey_id') }}{% endif %}",
+    replace_changed={'journey_id': 'int_changed_journeys'},
 ) }}
-{#- Incremental: a run rewrites the journeys int_journeys_aggregated recomputed since this model's watermark and
-    those whose survey scores differ from the stored ones (a response linked tonight, or relinked to a newer
-    journey); the post-hook drops journeys that no longer exist. -#}
+{#- Incremental: a run rewrites the journeys of int_changed_journeys, the stored journeys whose maturity flipped
+    (cx_is_matured) and those whose survey scores differ from the stored ones (a response linked tonight, or
+    relinked to a newer journey); cx_replace first deletes the changed journeys, so one that no longer exists
+    disappears. -#}
 with
 
 all_journeys as (
@@ -16,6 +17,14 @@ all_journeys as (
 
 survey_responses as (
     select * from {{ ref('int_survey_responses_linked') }}
+),
+
+as_of as (  -- noqa: ST03
+    select * from {{ ref('int_as_of_resolved') }}
+),
+
+changed_journeys as (  -- noqa: ST03
+    select * from {{ ref('int_changed_journeys') }}
 ),
 
 journey_scores as (
@@ -52,10 +61,14 @@ scores_gone as (
     select * from journey_scores
 ),
 
-changed_journeys as (
+journeys_to_rewrite as (
     select journey_id
-    from all_journeys
-    where _batch_at > {{ cx_batch_watermark() }}
+    from changed_journeys
+    union
+    select stored.journey_id
+    from {{ this }} as stored
+    cross join as_of
+    where stored.is_matured <> ({{ cx_is_matured('stored.ended_at', 'as_of.as_of') }})
     union
     select journey_id
     from scores_new
@@ -69,7 +82,7 @@ journeys as (
     select all_journeys.*
     from all_journeys
     {%- if is_incremental() %}
-    where all_journeys.journey_id in (select changed_journeys.journey_id from changed_journeys)
+    where all_journeys.journey_id in (select journeys_to_rewrite.journey_id from journeys_to_rewrite)
     {%- endif %}
 ),
 

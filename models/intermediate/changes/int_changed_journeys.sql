@@ -1,0 +1,52 @@
+{#- The journeys an incremental run must recompute (and delete first): the journey of every attempt whose
+    assignment int_journey_attempts_assigned rewrote after the watermark (it recomputes every attempt of a
+    (customer, intent) pair with a changed attempt, so these are whole journeys), and every journey id that may
+    have disappeared — a journey id is its first attempt's id, so an id that is no longer a journey is a
+    rewritten attempt or a changed attempt that no longer exists (int_changed_attempts). -#}
+{%- set watermark = cx_change_watermark() %}
+with
+
+assignments as (
+    select * from {{ ref('int_journey_attempts_assigned') }}
+),
+
+changed_attempts as (
+    select * from {{ ref('int_changed_attempts') }}
+    where changed_at > {{ watermark }}
+),
+
+rewritten_assignments as (
+    select
+        journey_id,
+        attempt_id,
+        _batch_at as changed_at
+    from assignments
+    where _batch_at > {{ watermark }}
+),
+
+changes as (
+    select
+        journey_id,
+        changed_at
+    from rewritten_assignments
+    union all
+    select
+        attempt_id as journey_id,
+        changed_at
+    from rewritten_assignments
+    union all
+    select
+        attempt_id as journey_id,
+        changed_at
+    from changed_attempts
+),
+
+final as (
+    select
+        journey_id,
+        max(changed_at) as changed_at
+    from changes
+    group by journey_id
+)
+
+select * from final
