@@ -398,22 +398,18 @@ class Bench:
 
     def adopt_full_build(self) -> dict:
         """--nightly-adopt: publish the full-refresh warehouse as the nightly's, with the build state the
-        nightly itself writes (scripts.nightly.write_state / fingerprint), so the incremental run starts
-        without a second full build (used at scale L)."""
+        nightly itself writes (scripts.nightly.adopt: its ops.nightly_state and the build's dbt manifest), so
+        the incremental run starts without a second full build (used at scale L)."""
         _, env, live = self._nightly_cmd()
         data.remove(live.parent)
         live.parent.mkdir(parents=True)
         shutil.copy(self.warehouse_full, live)
-        # the nightly's state, and its dbt parse cache as the previous night would have left it (a first run
-        # parses from scratch, ~11 s at any scale, which a scheduler's nights do not pay)
+        # the nightly's state and manifest, and its dbt parse cache as the previous night would have left it
+        # (a first run parses from scratch, ~11 s at any scale, which a scheduler's nights do not pay)
         code = (
-            "import sys, time; from pathlib import Path; "
-            "from scripts import nightly; from scripts.ops import dbt, warehouse; "
+            "import sys; from pathlib import Path; from scripts import nightly; "
             "live, raw = Path(sys.argv[1]).resolve(), str(Path(sys.argv[2]).resolve()); "
-            "nightly.write_state(live, 'bench-adopted-full-refresh', "
-            "nightly.fingerprint(raw, None), float(sys.argv[3]), True); "
-            "dbt.run(['parse'], project_dir=nightly.PROJECT_DIR, target_path=nightly.dbt_target(live), "
-            "extra_env=nightly.dbt_env(raw, warehouse.build_dir(live) / live.name))"
+            "nightly.adopt(live, raw, 'bench-adopted-full-refresh', float(sys.argv[3]))"
         )
         started = str(self.cache.get("full_started_epoch") or self._full_started_epoch())
         command = [sys.executable, "-c", code, str(live), str(self.raw), started]

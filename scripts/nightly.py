@@ -7,17 +7,26 @@ Steps (SPEC §7), each timed on stderr:
   1. lock          flock warehouse/.nightly.lock, so two builds never run at once
   2. landing zone  every raw table of the contract has readable Parquet files with every contract column
   3. candidate     fold a leftover WAL of the live file, copy it to warehouse/.build/cx.duckdb
-  4. freshness     dbt source freshness (recorded, never fails the run: demo data is old)
-  5. build         dbt build (seeds, models, data tests; incremental unless --full-refresh) on the candidate
+  4. freshness     max(_loaded_at) per source against the sources YAML's thresholds (recorded, never fails
+                   the run: demo data is old)
+  5. build         dbt build (seeds, models, data tests) on the candidate, as decided below
   6. validate      SPEC §6 conservation, mart/fact reconciliation, metric bounds, unknown intents, calibration
   7. publish       os.replace(candidate, live) + fsync of the directory
   8. record        warehouse/runs/<run_id>.json and warehouse/runs/latest.json
 Any failure deletes the candidate, leaves the published warehouse exactly as it was, prints one line
 saying why and what to do, and exits non-zero.
 
-A run is forced to a full refresh when the build definition changed since the published warehouse was
-built (models, macros, seeds, dbt_project.yml, profiles.yml, --vars or the raw dir): incremental models
-would otherwise keep rows computed under the old definition.
+What a night rebuilds (the run record's `rebuild`; docs/operations.md, "What a night rebuilds"):
+  incremental  nothing dbt parses changed since the published build: one `dbt build`, incremental
+  state        models, macros, seeds, tests or dbt_project.yml changed: dbt compares the project with the
+               manifest of the published build (kept in <warehouse dir>/.build/state/<run id>/):
+               `dbt build --exclude state:modified+` incrementally, then
+               `dbt build --select state:modified+ --full-refresh` (the changed nodes and everything
+               downstream of them, from scratch)
+  full         --full-refresh; no published warehouse, or its manifest is missing; or an input dbt cannot
+               compare changed: the vars (dbt_project.yml and --vars), the raw dir, the sources switched on,
+               the salt (as a digest), profiles.yml, a seed over 1 MiB, or the dbt / dbt-duckdb / DuckDB
+               version
 
 Exit codes:
   0  published
@@ -39,25 +48,50 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
 
-from scripts.ops import adapters, dbt, landing_zone, run_record, salt, validate, warehouse
+from scripts.ops import adapters, dbt, freshness, landing_zone, run_record, salt, validate, warehouse
 from scripts.ops import contract as contract_module
 
 log = logging.getLogger("nightly")
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-FINGERPRINT_PATHS = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml")
 STATE_TABLE = "ops.nightly_state"
+STATE_COLUMNS = {  # column -> DuckDB type
+    "run_id": "varchar",
+    "fingerprint": "varchar",
+    "inputs": "varchar",
+    "definition": "varchar",
+    "manifest_sha256": "varchar",
+    "built_started_at": "double",
+    "full_refresh": "boolean",
+    "rebuild_mode": "varchar",
+}
+STATE_DIR_NAME = "state"
+# what dbt parses (dbt_project.yml's *-paths, with dbt's defaults) besides dbt_project.yml itself
+DEFINITION_PATH_KEYS = {
+    "model-paths": ["models"],
+    "seed-paths": ["seeds"],
+    "macro-paths": ["macros"],
+    "test-paths": ["tests"],
+    "analysis-paths": ["analyses"],
+    "snapshot-paths": ["snapshots"],
+    "docs-paths": [],
+}
+DEFINITION_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml")
+LARGE_SEED_BYTES = 1024 * 1024  # dbt compares larger seeds by path only
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_LANDING, EXIT_BUSY = 0, 1, 2, 3, 4
 EXIT_BUILD, EXIT_VALIDATION, EXIT_PUBLISH, EXIT_INTERRUPTED = 5, 6, 7, 8
@@ -107,7 +141,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="build models without running dbt data tests (validation still runs)",
     )
     parser.add_argument(
-        "--skip-freshness", action="store_true", help="do not run dbt source freshness (step 4)"
+        "--skip-freshness", action="store_true", help="do not check source freshness (step 4)"
     )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -126,24 +160,83 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def fingerprint(raw_dir: str, vars_json: str | None) -> str:
-    """A hash of everything that defines the build; a change forces a full refresh (a new salt changes every
-    customer_key and personal-data hash, so it is part of it, as a digest)."""
+def _digest(*parts: bytes | str) -> str:
     digest = hashlib.sha256()
-    for name in FINGERPRINT_PATHS:
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _project_config() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text()) or {}
+
+
+def _definition_files() -> list[Path]:
+    """Every file dbt parses into the manifest: the paths dbt_project.yml names, and the project's files."""
+    config = _project_config()
+    roots = set(DEFINITION_FILES)
+    for key, default in DEFINITION_PATH_KEYS.items():
+        roots.update(config.get(key, default))
+    files: list[Path] = []
+    for name in sorted(roots):
         root = PROJECT_DIR / name
-        paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in paths:
-            if path.exists() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
-    salt_digest = salt.resolve(PROJECT_DIR, vars_json).digest()
-    sources = ",".join(adapters.enabled_sources(PROJECT_DIR, vars_json))
-    digest.update(f"vars={vars_json or ''}\0raw={raw_dir}\0salt={salt_digest}\0sources={sources}".encode())
-    return digest.hexdigest()[:16]
+        if root.is_dir():
+            files += sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        elif root.is_file():
+            files.append(root)
+    return files
+
+
+def definition_digest() -> str:
+    """A hash of every file dbt parses: unchanged, dbt's state comparison would find nothing modified."""
+    parts: list[bytes | str] = []
+    for path in _definition_files():
+        parts += [str(path.relative_to(PROJECT_DIR)), path.read_bytes()]
+    return _digest(*parts)[:16]
+
+
+def _versions() -> str:
+    return ",".join(f"{name}={metadata.version(name)}" for name in ("dbt-core", "dbt-duckdb", "duckdb"))
+
+
+def build_inputs(raw_dir: str, vars_json: str | None) -> dict[str, str]:
+    """Digests of what defines the build and dbt's state comparison cannot see (a change: full refresh).
+
+    dbt compares models, macros, seeds and configs with the published build's manifest, but not the values
+    of vars or environment variables (docs: "Caveats to state comparison"), nor the profile, nor a seed over
+    1 MiB (only its path), nor a change of dbt or DuckDB. The salt enters only as a digest of its digest.
+    """
+    cli_vars = json.loads(vars_json) if vars_json else {}
+    cli_vars.pop(salt.DBT_VAR, None)  # the salt has its own input
+    project_vars = _project_config().get("vars", {})
+    profile = PROJECT_DIR / "profiles.yml"
+    large_seeds = [
+        p
+        for root in _project_config().get("seed-paths", ["seeds"])
+        for p in sorted((PROJECT_DIR / root).rglob("*"))
+        if p.is_file() and p.stat().st_size > LARGE_SEED_BYTES
+    ]
+    inputs = {
+        "vars": _digest(json.dumps([project_vars, cli_vars], sort_keys=True, default=str)),
+        "raw_dir": _digest(raw_dir),
+        "sources": _digest(",".join(adapters.enabled_sources(PROJECT_DIR, vars_json))),
+        "salt": _digest("salt", salt.resolve(PROJECT_DIR, vars_json).digest()),
+        "profile": _digest(profile.read_bytes() if profile.exists() else b""),
+        "large_seeds": _digest(*[part for p in large_seeds for part in (str(p), p.read_bytes())]),
+        "versions": _digest(_versions()),
+    }
+    return {name: value[:12] for name, value in inputs.items()}
+
+
+def fingerprint(inputs: dict[str, str]) -> str:
+    """One hash of build_inputs: stored in the published warehouse, compared by the next night."""
+    return _digest(json.dumps(inputs, sort_keys=True))[:16]
 
 
 def read_state(live: Path) -> dict[str, Any] | None:
-    """The published warehouse's build state (ops.nightly_state), or None."""
+    """The published warehouse's build state (ops.nightly_state), or None; columns an older nightly did not
+    write are None."""
     if not live.exists():
         return None
     try:
@@ -151,35 +244,158 @@ def read_state(live: Path) -> dict[str, Any] | None:
     except duckdb.Error:
         return None
     try:
-        row = connection.execute(
-            f"select run_id, fingerprint, built_started_at, full_refresh from {STATE_TABLE}"
-        ).fetchone()
+        cursor = connection.execute(f"select * from {STATE_TABLE}")
+        names = [column[0] for column in cursor.description]
+        row = cursor.fetchone()
     except duckdb.Error:
         return None
     finally:
         connection.close()
     if row is None:
         return None
-    return {"run_id": row[0], "fingerprint": row[1], "built_started_at": row[2], "full_refresh": row[3]}
+    state = dict.fromkeys(STATE_COLUMNS) | dict(zip(names, row, strict=True))
+    state["inputs"] = json.loads(state["inputs"]) if state["inputs"] else None
+    return state
 
 
-def write_state(
-    candidate: Path, run_id: str, build_fingerprint: str, started: float, full_refresh: bool
-) -> None:
+def write_state(candidate: Path, state: dict[str, Any]) -> None:
+    """ops.nightly_state of the candidate: one row describing the build that produced the file."""
+    values = [json.dumps(state[c], sort_keys=True) if c == "inputs" else state.get(c) for c in STATE_COLUMNS]
     connection = duckdb.connect(str(candidate))
     try:
         connection.execute("create schema if not exists ops")
         connection.execute(
-            f"create or replace table {STATE_TABLE} as select ? as run_id, ? as fingerprint, "
-            "? as built_started_at, ? as full_refresh",
-            [run_id, build_fingerprint, started, full_refresh],
+            f"create or replace table {STATE_TABLE} as select "
+            + ", ".join(f"?::{STATE_COLUMNS[c]} as {c}" for c in STATE_COLUMNS),
+            values,
         )
         connection.execute(
-            f"comment on table {STATE_TABLE} is 'Nightly build that produced this file (scripts/nightly.py).'"
+            f"comment on table {STATE_TABLE} is 'Nightly build that produced this file (scripts/nightly.py); "
+            "its dbt manifest is <warehouse dir>/.build/state/<run_id>/manifest.json.'"
         )
         connection.execute("checkpoint")
     finally:
         connection.close()
+
+
+def state_dir(live: Path, run_id: str) -> Path:
+    """Where the manifest of the build that produced a published warehouse is kept (dbt's --state)."""
+    return warehouse.build_dir(live) / STATE_DIR_NAME / run_id
+
+
+def keep_manifest(live: Path, run_id: str, manifest: Path) -> str:
+    """Keep this build's manifest.json in its state dir (before publishing); return the kept file's sha256.
+
+    The compiled SQL is left out: state comparison never reads it, and it holds the salt (SPEC §7)."""
+    directory = state_dir(live, run_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    parsed = json.loads(manifest.read_text())
+    for node in parsed.get("nodes", {}).values():
+        node.pop("compiled_code", None)
+        node["compiled"], node["extra_ctes"] = False, []
+    data = json.dumps(parsed).encode()
+    temporary = directory / ".manifest.json.tmp"
+    temporary.write_bytes(data)
+    os.replace(temporary, directory / "manifest.json")
+    return hashlib.sha256(data).hexdigest()
+
+
+def prune_manifests(live: Path, keep: str | None) -> None:
+    """Delete the state dirs of every run but `keep` (the published one); None deletes them all."""
+    root = warehouse.build_dir(live) / STATE_DIR_NAME
+    if root.is_dir():
+        for directory in root.iterdir():
+            if directory.name != keep:
+                shutil.rmtree(directory, ignore_errors=True)
+
+
+def published_manifest(live: Path, state: dict[str, Any]) -> tuple[Path | None, str]:
+    """The state dir holding the published build's manifest, or (None, why it cannot be used)."""
+    if not state.get("manifest_sha256"):
+        return None, "the published warehouse was built before state-aware rebuilds (no manifest recorded)"
+    directory = state_dir(live, state["run_id"])
+    try:
+        data = (directory / "manifest.json").read_bytes()
+    except OSError as error:
+        return None, f"the manifest of the published build (run {state['run_id']}) cannot be read ({error})"
+    if hashlib.sha256(data).hexdigest() != state["manifest_sha256"]:
+        return None, f"{directory / 'manifest.json'} is not the manifest of the published build"
+    return directory, ""
+
+
+def adopt(live: Path, raw_dir: str, run_id: str, started: float) -> None:
+    """Make a warehouse built by `dbt build --full-refresh` outside the nightly (default vars, this project)
+    the nightly's published build: parse the project into the nightly's target, keep that manifest and write
+    ops.nightly_state into the file, so the next night continues incrementally (benchmark --nightly-adopt)."""
+    target = dbt_target(live)
+    result = dbt.run(
+        ["parse"],
+        project_dir=PROJECT_DIR,
+        target_path=target,
+        extra_env=dbt_env(raw_dir, warehouse.build_dir(live) / live.name),
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt parse failed: {_dbt_error_summary(result)}")
+    inputs = build_inputs(raw_dir, None)
+    state = {
+        "run_id": run_id,
+        "fingerprint": fingerprint(inputs),
+        "inputs": inputs,
+        "definition": definition_digest(),
+        "manifest_sha256": keep_manifest(live, run_id, target / "manifest.json"),
+        "built_started_at": started,
+        "full_refresh": True,
+        "rebuild_mode": "full",
+    }
+    write_state(live, state)
+    prune_manifests(live, keep=run_id)
+
+
+def decide_rebuild(
+    args: argparse.Namespace,
+    live: Path,
+    live_exists: bool,
+    previous: dict[str, Any] | None,
+    inputs: dict[str, str],
+    definition: str,
+) -> tuple[str, str | None, Path | None]:
+    """(mode, reason, state dir): "full", "state" (dbt's state comparison) or "incremental"."""
+    if args.full_refresh:
+        return "full", "--full-refresh", None
+    if not live_exists:
+        return "full", "no published warehouse yet", None
+    if previous is None:
+        return "full", "the published warehouse has no nightly state", None
+    if previous["fingerprint"] != fingerprint(inputs):
+        changed = sorted(k for k in inputs if (previous["inputs"] or {}).get(k) != inputs[k])
+        what = (
+            ", ".join(changed) if previous["inputs"] else "vars, raw dir, sources, salt, profile or versions"
+        )
+        return (
+            "full",
+            f"changed since the published build, and dbt's state comparison cannot see it: {what}",
+            None,
+        )
+    directory, why = published_manifest(live, previous)
+    if directory is None:
+        return "full", why, None
+    if previous["definition"] == definition:
+        return "incremental", None, None
+    return (
+        "state",
+        "models, macros, seeds, tests or dbt_project.yml changed since the published build",
+        directory,
+    )
+
+
+def describe_rebuild(rebuild: dict[str, Any]) -> str:
+    """The rebuild decision in a few words, for the step summary and the outcome line."""
+    if rebuild["mode"] == "full":
+        return "full refresh"
+    if rebuild["mode"] == "state" and rebuild["modified"]:
+        shown = ", ".join(rebuild["modified"][:5]) + (", ..." if len(rebuild["modified"]) > 5 else "")
+        return f"incremental, {len(rebuild['modified'])} changed or downstream rebuilt from scratch ({shown})"
+    return "incremental"
 
 
 class Run:
@@ -212,6 +428,7 @@ class Run:
             },
             "full_refresh": args.full_refresh,
             "full_refresh_reason": "--full-refresh" if args.full_refresh else None,
+            "rebuild": None,
             "failed_step": None,
             "sources": self.sources,
             "salt": self.salt.to_record(),
@@ -266,6 +483,16 @@ def _dbt_args(run: Run, command: list[str]) -> list[str]:
 
 
 def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[str, Any]:
+    """Per source: status, max_loaded_at, age. Queried here (scripts/ops/freshness.py: the thresholds of the
+    sources YAML, no dbt start-up); `dbt source freshness` when the YAML uses a form only dbt resolves."""
+    try:
+        return {**freshness.measure(freshness.specs(run.raw_dir, PROJECT_DIR)), "method": "duckdb"}
+    except freshness.Unsupported as error:
+        log.info("freshness by dbt: %s", error)
+        return {**_dbt_freshness(run, candidate, target, lock_fd), "method": "dbt source freshness"}
+
+
+def _dbt_freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[str, Any]:
     result = dbt.run(
         _dbt_args(run, ["source", "freshness"]),
         project_dir=PROJECT_DIR,
@@ -289,19 +516,21 @@ def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[st
     return summary
 
 
-def _record_freshness(run: Run, note: dict[str, Any], freshness: dict[str, Any]) -> None:
-    run.record["freshness"] = freshness
-    statuses = [source["status"] for source in freshness["sources"].values()]
+def _record_freshness(run: Run, note: dict[str, Any], result: dict[str, Any]) -> None:
+    run.record["freshness"] = result
+    statuses = [source["status"] for source in result["sources"].values()]
     note["summary"] = ", ".join(f"{statuses.count(s)} {s}" for s in sorted(set(statuses))) or "no result"
+    if result.get("method") != "duckdb":
+        note["summary"] += f" (by {result.get('method')})"
 
 
-def _build(run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: bool) -> dbt.DbtResult:
-    command = ["build", "--exclude-resource-type", "unit_test"]
-    if run.args.skip_tests:
-        command = ["build", "--exclude-resource-type", "unit_test", "test"]
-    if full_refresh:
-        command.append("--full-refresh")
-    return dbt.run(
+def _build(
+    run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: bool, selection: list[str]
+) -> tuple[dbt.DbtResult, dict[str, Any]]:
+    """One `dbt build` (unit tests never; data tests unless --skip-tests); its result and run_results."""
+    command = ["build", "--exclude-resource-type", "unit_test", *(["test"] if run.args.skip_tests else [])]
+    command += selection + (["--full-refresh"] if full_refresh else [])
+    result = dbt.run(
         _dbt_args(run, command),
         project_dir=PROJECT_DIR,
         target_path=target,
@@ -309,6 +538,49 @@ def _build(run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: 
         pass_fds=(lock_fd,),
         log_file=target / "nightly_dbt.log",
     )
+    return result, result.run_results() or {"results": []}
+
+
+def _left_out(target: Path, run_results: dict[str, Any], skip_tests: bool) -> list[str]:
+    """Unique ids of the nodes `dbt build` builds that a run left out (state:modified+ after --exclude)."""
+    kinds = {"model", "seed", "snapshot"} | (set() if skip_tests else {"test"})
+    ran = {result["unique_id"] for result in run_results.get("results", [])}
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    return sorted(
+        unique_id
+        for unique_id, node in nodes.items()
+        if node["resource_type"] in kinds
+        and node.get("config", {}).get("materialized") != "ephemeral"
+        and unique_id not in ran
+    )
+
+
+def _build_step(
+    run: Run, candidate: Path, target: Path, lock_fd: int, mode: str, state: Path | None
+) -> tuple[dbt.DbtResult, dict[str, Any]]:
+    """The night's dbt build(s); fills run.record["rebuild"]["modified"]. One invocation unless some node
+    changed: then the unchanged rest incrementally, and state:modified+ (closed under descendants, so
+    nothing of the first run depends on it) from scratch."""
+    rebuild = run.record["rebuild"]
+    if mode != "state":
+        return _build(run, candidate, target, lock_fd, mode == "full", [])
+    state_args = ["--state", str(state)]
+    result, run_results = _build(
+        run, candidate, target, lock_fd, False, ["--exclude", "state:modified+", *state_args]
+    )
+    left_out = _left_out(target, run_results, run.args.skip_tests) if result.returncode == 0 else []
+    if result.returncode != 0 or not left_out:
+        if result.returncode == 0:
+            rebuild["reason"] = "files changed, but dbt's state comparison found no modified node"
+        return result, run_results
+    rebuild["modified"] = sorted(
+        unique_id.split(".")[-1] for unique_id in left_out if not unique_id.startswith("test.")
+    )
+    first = run_results
+    result, run_results = _build(
+        run, candidate, target, lock_fd, True, ["--select", "state:modified+", *state_args]
+    )
+    return result, {"results": first.get("results", []) + run_results.get("results", [])}
 
 
 def _build_failure_message(result: dbt.DbtResult, tests: dict[str, Any], models: dict[str, Any]) -> str:
@@ -344,6 +616,7 @@ def execute(run: Run) -> None:
             finally:
                 if run.record["status"] != "success":
                     warehouse.discard_candidate(warehouse.build_dir(run.live) / run.live.name)
+                    shutil.rmtree(state_dir(run.live, run.run_id), ignore_errors=True)
     except warehouse.WarehouseBusy as error:
         raise NightlyFailure("lock", EXIT_BUSY, str(error)) from error
 
@@ -353,8 +626,9 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
     target = dbt_target(live)
     work = warehouse.build_dir(live)
     previous = read_state(live)
-    build_fingerprint = fingerprint(run.raw_dir, run.args.vars)
-    run.record["fingerprint"] = build_fingerprint
+    inputs = build_inputs(run.raw_dir, run.args.vars)
+    definition = definition_digest()
+    run.record["fingerprint"] = fingerprint(inputs)
     run.record["previous_run_id"] = previous["run_id"] if previous else None
 
     with run.step("landing zone") as note:
@@ -387,22 +661,17 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         except warehouse.WarehouseBusy as error:
             raise NightlyFailure("candidate", EXIT_BUSY, str(error)) from error
         candidate, live_state = warehouse.prepare_candidate(live)
-        full_refresh = run.args.full_refresh
-        if not full_refresh and live_state is None:
-            full_refresh, run.record["full_refresh_reason"] = True, "no published warehouse yet"
-        elif not full_refresh and (previous is None or previous["fingerprint"] != build_fingerprint):
-            full_refresh = True
-            run.record["full_refresh_reason"] = (
-                "the published warehouse has no nightly state"
-                if previous is None
-                else "the build definition changed "
-                "(models, macros, seeds, project, profile, vars, raw dir, sources or salt)"
-            )
-        run.record["full_refresh"] = full_refresh
+        mode, reason, state = decide_rebuild(
+            run.args, live, live_state is not None, previous, inputs, definition
+        )
+        run.record["rebuild"] = {"mode": mode, "modified": [], "reason": reason}
+        run.record["full_refresh"] = mode == "full"
+        run.record["full_refresh_reason"] = reason if mode == "full" else None
         note["summary"] = (
             ("folded a leftover WAL; " if folded else "")
             + ("copied the live warehouse" if live_state else "no live warehouse yet: building from scratch")
-            + (f"; full refresh ({run.record['full_refresh_reason']})" if full_refresh else "; incremental")
+            + f"; {mode}"
+            + (f" ({reason})" if reason else "")
         )
 
     with run.step("freshness") as note:
@@ -413,17 +682,31 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
             _record_freshness(run, note, _freshness(run, candidate, target, lock_fd))
 
     with run.step("build") as note:
-        result = _build(run, candidate, target, lock_fd, full_refresh)
-        models, tests = run_record.summarise_dbt(result.run_results())
+        result, run_results = _build_step(run, candidate, target, lock_fd, mode, state)
+        models, tests = run_record.summarise_dbt(run_results)
         run.record["models"] = models
         run.record["tests"] = tests
+        rebuild = run.record["rebuild"]
         note["summary"] = (
             f"{len(models)} nodes, tests {tests['pass']} pass / {tests['warn']} warn / "
-            f"{tests['fail']} fail / {tests['error']} error"
+            f"{tests['fail']} fail / {tests['error']} error; {describe_rebuild(rebuild)}"
         )
         if result.returncode != 0:
             raise NightlyFailure("dbt build", EXIT_BUILD, _build_failure_message(result, tests, models))
-        write_state(candidate, run.run_id, build_fingerprint, run.started, full_refresh)
+        manifest_sha256 = keep_manifest(live, run.run_id, target / "manifest.json")
+        write_state(
+            candidate,
+            {
+                "run_id": run.run_id,
+                "fingerprint": run.record["fingerprint"],
+                "inputs": inputs,
+                "definition": definition,
+                "manifest_sha256": manifest_sha256,
+                "built_started_at": run.started,
+                "full_refresh": mode == "full",
+                "rebuild_mode": mode,
+            },
+        )
 
     with run.step("validate") as note:
         validation = validate.validate(candidate, run.raw_dir, contract, sources=run.sources)
@@ -446,6 +729,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         except (warehouse.PublishError, OSError) as error:
             raise NightlyFailure("publish", EXIT_PUBLISH, str(error)) from error
         run.record["status"] = "success"
+        prune_manifests(live, keep=run.run_id)
         note["summary"] = f"{live}"
 
 
@@ -489,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nightly: WARNING: {warning}", file=sys.stderr, flush=True)
     if code == EXIT_OK:
         counts = run.record.get("row_counts", {})
-        mode = "full refresh" if run.record["full_refresh"] else "incremental"
+        mode = describe_rebuild(run.record["rebuild"])
         tests = run.record["tests"]
         print(
             f"nightly: published {run.live} in {run.record['seconds']:.0f}s ({mode}; "

@@ -4,6 +4,7 @@
 - `landing_zone`: check every raw table, file and contract column before anything is built.
 - `dbt`: run dbt in a subprocess (one invocation at a time) and read its artefacts.
 - `warehouse`: the build lock, the candidate copy and the atomic publish.
+- `freshness`: source freshness from the sources YAML's thresholds, queried without a dbt invocation.
 - `validate`: SPEC §6 conservation, mart/fact reconciliation, metric bounds, unknown intents,
   effort calibration, on any warehouse file opened read-only.
 - `run_record`: the JSON run record written after every nightly run.

@@ -73,6 +73,9 @@ def run(
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env["DBT_TARGET_PATH"] = str(target_path)
     env["DBT_LOG_PATH"] = str(target_path / "logs")
+    # logs/dbt.log at info, not debug: the debug log (every SQL statement, ~1 MB per no-op build at scale S)
+    # cost ~10 % of a no-op build's CPU (benchmarks/results/fixes.md); DBT_LOG_LEVEL_FILE=debug brings it back
+    env.setdefault("DBT_LOG_LEVEL_FILE", "info")
     env.update(extra_env or {})
     command = [executable(), *args]
     log.debug("running %s", " ".join(command))

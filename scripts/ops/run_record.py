@@ -1,10 +1,11 @@
 """The run record: one JSON file per nightly run, warehouse/runs/<run_id>.json, and latest.json.
 
 Fields: run_id, status (success / failed), exit_code, message (the one-line outcome), started_at,
-finished_at, options, full_refresh (and why), as_of, steps (seconds per step), models (status, seconds,
-rows per dbt node), tests (pass / warn / fail / error counts and the failing tests), freshness,
-landing_zone (files and rows per raw table), row_counts (rows per fact, dim and mart of the published
-warehouse), data_quality (rows per table, status and reason), validation (every check).
+finished_at, options, rebuild (incremental / state / full, what and why), full_refresh (and why), as_of,
+steps (seconds per step), models (status, seconds, rows per dbt node), tests (pass / warn / fail / error
+counts and the failing tests), freshness, landing_zone (files and rows per raw table), row_counts (rows per
+fact, dim and mart of the published warehouse), data_quality (rows per table, status and reason),
+validation (every check).
 """
 
 from __future__ import annotations

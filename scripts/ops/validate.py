@@ -134,20 +134,21 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def received_rows(raw_dir: str, table: str) -> int:
-    """Rows delivered for one raw table, counted straight from its Parquet files (0 when there are none)."""
-    pattern = f"{raw_dir.rstrip('/')}/{table}/**/*.parquet"
-    connection = duckdb.connect()
+def received_rows(raw_dir: str, table: str, connection: duckdb.DuckDBPyConnection | None = None) -> int:
+    """Rows delivered for one raw table, counted straight from its Parquet files' footers (0 when there are
+    none): the row counts `count(*)` would read, without reconciling the files' schemas first (union_by_name
+    cost 0.9 of the validation's 1.8 s at scale S). `connection`: an in-memory session to reuse."""
+    pattern = _sql_string(f"{raw_dir.rstrip('/')}/{table}/**/*.parquet")
+    own = connection is None
+    connection = duckdb.connect() if connection is None else connection
     try:
-        if not _scalar(connection, f"select count(*) from glob({_sql_string(pattern)})"):
+        if not _scalar(connection, f"select count(*) from glob({pattern})"):
             return 0
-        return int(
-            _scalar(
-                connection, f"select count(*) from read_parquet({_sql_string(pattern)}, union_by_name = true)"
-            )
-        )
+        footers = f"select coalesce(sum(num_rows), 0) from parquet_file_metadata({pattern})"
+        return int(_scalar(connection, footers))
     finally:
-        connection.close()
+        if own:
+            connection.close()
 
 
 def received_platform_rows(raw_dir: str, obj: adapters.PlatformObject) -> int | None:
@@ -181,7 +182,11 @@ def check_conservation(
     # (quality table, SPEC §2 table it feeds, how many rows were received; None = cannot count)
     feeds: list[tuple[str, str, int | None]] = []
     if adapters.LANDING_ZONE in sources:
-        feeds += [(table, table, received_rows(raw_dir, table)) for table in contract]
+        files = duckdb.connect()
+        try:
+            feeds += [(table, table, received_rows(raw_dir, table, files)) for table in contract]
+        finally:
+            files.close()
     feeds += [
         (obj.quality_table, obj.maps_to, received_platform_rows(raw_dir, obj)) for obj in platform_objects
     ]

@@ -47,7 +47,7 @@ def append_day(out: Path) -> None:
 
 
 def nightly_command(raw_dir: Path, warehouse: Path, *args: str, freshness: bool = False) -> list[str]:
-    """The nightly on a test landing zone; dbt source freshness only when asked (its start-up costs ~8 s)."""
+    """The nightly on a test landing zone; the freshness step only when asked."""
     return [
         sys.executable,
         "-m",

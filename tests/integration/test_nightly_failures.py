@@ -6,6 +6,7 @@ published warehouse byte for byte as it was.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from scripts.ops import dbt, freshness
 from tests.integration._nightly_support import (
+    PROJECT_DIR,
     assert_published,
     file_digest,
     generate_first_nights,
@@ -103,6 +106,43 @@ def test_stale_sources_are_recorded_and_never_block_publishing(published) -> Non
     # the generated landing zone ends days before today: stale (warn or error), recorded, published anyway
     assert {source["status"] for source in sources.values()} <= {"pass", "warn", "error"}
     assert all(source["max_loaded_at"] for source in sources.values())
+
+
+def test_freshness_is_what_dbt_source_freshness_says(published, tmp_path: Path) -> None:
+    """The nightly reads the thresholds from the sources YAML and queries the files itself: the same sources,
+    thresholds, SQL and answers as dbt's (its manifest and its own `dbt source freshness`)."""
+    raw, live = published
+    assert_published(run_nightly(raw, live, freshness=True))
+    record = latest_record(live)["freshness"]
+    assert record["method"] == "duckdb"
+    manifest = json.loads((live.parent / ".build" / "target" / "manifest.json").read_text())
+    expected = {}
+    for unique_id, node in manifest["sources"].items():
+        thresholds = [
+            freshness._threshold(node["freshness"] or {}, key) for key in ("warn_after", "error_after")
+        ]
+        if node["config"]["enabled"] and any(value is not None for value in thresholds):
+            name = ".".join(unique_id.split(".")[-2:])
+            expected[name] = (node["relation_name"], node["loaded_at_field"], *thresholds)
+    specs = freshness.specs(str(raw.resolve()))
+    assert {s.name: (s.relation, s.loaded_at_field, s.warn_after, s.error_after) for s in specs} == expected
+
+    target = tmp_path / "target"
+    dbt.run(
+        ["source", "freshness"],
+        project_dir=PROJECT_DIR,
+        target_path=target,
+        extra_env={"CX_DBT_TARGET": "lint", "CX_RAW_DIR": str(raw.resolve())},
+    )
+    by_dbt = {
+        ".".join(item["unique_id"].split(".")[-2:]): item
+        for item in json.loads((target / "sources.json").read_text())["results"]
+    }
+    assert sorted(by_dbt) == sorted(record["sources"])
+    for name, ours in record["sources"].items():
+        theirs = by_dbt[name]
+        assert (ours["status"], ours["max_loaded_at"]) == (theirs["status"], theirs["max_loaded_at"]), name
+        assert abs(ours["age_hours"] - theirs["max_loaded_at_time_ago_in_s"] / 3600) < 0.2, name
 
 
 def test_second_build_is_refused_while_one_holds_the_lock(published) -> None:

@@ -1,0 +1,254 @@
+"""Source freshness (the nightly's step 4) in one DuckDB session, without a dbt invocation.
+
+`dbt source freshness` costs a dbt start-up and parse (5–10 s) for eight `max()` queries. This module runs
+the same queries itself: for every source table of the sources YAML (models/**/*.yml) with a freshness
+threshold and a `loaded_at_field`, `select max(<loaded_at_field>), now() from <its external_location>` — the
+SQL of dbt's `collect_freshness` — then dbt's rule: older than `error_after` is `error`, else older than
+`warn_after` is `warn`, else `pass`; a query that fails (no files) or finds no timestamp is `runtime error`.
+
+The thresholds, the loaded-at expression and the location are read from the YAML, never copied here. dbt
+resolves a few more forms than this reader does (`var()`, a `loaded_at_query`, a `filter`, source configs
+in dbt_project.yml, a source without a `loaded_at_field`, a remote raw dir): for those `specs()` raises
+`Unsupported` and the nightly falls back to `dbt source freshness`. tests/integration/test_nightly_failures.py
+checks the specs against the manifest dbt writes.
+
+    python -m scripts.ops.freshness [--raw-dir data/raw] [--json]    # the freshness of a landing zone
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+RAW_DIR_ENV = "CX_RAW_DIR"
+PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+# keys of a source or table that change what dbt checks and that this reader does not resolve
+UNSUPPORTED_KEYS = ("loaded_at_query",)
+SOURCES_KEY = re.compile(r"^sources\s*:", re.MULTILINE)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Unsupported(Exception):
+    """The sources YAML uses a form only dbt resolves; run `dbt source freshness` instead."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str  # "<source>.<table>", as the run record names it
+    relation: str  # what dbt renders for the source: here the external_location, formatted
+    loaded_at_field: str
+    warn_after: float | None  # seconds
+    error_after: float | None
+
+    def status(self, age: float) -> str:
+        """dbt's FreshnessThreshold.status."""
+        if self.error_after is not None and age > self.error_after:
+            return "error"
+        if self.warn_after is not None and age > self.warn_after:
+            return "warn"
+        return "pass"
+
+
+def _threshold(freshness: dict[str, Any], key: str) -> float | None:
+    rule = freshness.get(key) or {}
+    count, period = rule.get("count"), rule.get("period")
+    if count is None or period is None:
+        return None
+    if period not in PERIOD_SECONDS:
+        raise Unsupported(f"freshness period {period!r}")
+    return float(count) * PERIOD_SECONDS[period]
+
+
+def _setting(node: dict[str, Any], key: str, default: Any = None) -> Any:
+    """A source or table setting, under `config:` (dbt ≥ 1.10) or at the top level (older form)."""
+    config = node.get("config") or {}
+    if key in config:
+        return config[key]
+    return node.get(key, default)
+
+
+def _freshness(source: dict[str, Any], table: dict[str, Any]) -> dict[str, Any] | None:
+    """The table's thresholds merged over the source's (dbt's merge); an explicit null on the table turns the
+    check off."""
+    merged = dict(_setting(source, "freshness") or {})
+    config = table.get("config") or {}
+    if "freshness" in config or "freshness" in table:
+        own = _setting(table, "freshness")
+        if own is None:
+            return None
+        merged.update({key: value for key, value in own.items() if value is not None})
+    return merged or None
+
+
+def _render(text: str, raw_dir: str) -> str:
+    """Render a YAML value's Jinja as dbt does, with env_var() only (CX_RAW_DIR is the nightly's raw dir)."""
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name == RAW_DIR_ENV:
+            return raw_dir
+        value = os.environ.get(name, default)
+        if value is None:
+            raise Unsupported(f"env_var({name!r}) is not set")
+        return value
+
+    def unsupported(*_args: Any, **_kwargs: Any) -> str:
+        raise Unsupported(f"{text!r} calls a dbt function other than env_var()")
+
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    try:
+        return environment.from_string(text).render(env_var=env_var, var=unsupported)
+    except jinja2.UndefinedError as error:
+        raise Unsupported(f"{text!r}: {error}") from error
+
+
+def _relation(source: dict[str, Any], table: dict[str, Any], raw_dir: str) -> str:
+    """dbt-duckdb's source relation: the `external_location` meta (table over source), formatted with the
+    source config (`{name}`, `{identifier}`, `{schema}`), quoted unless it is a function call."""
+    meta = {**(_setting(source, "meta") or {}), **(_setting(table, "meta") or {})}
+    if "external_location" not in meta or meta.get("formatter", "newstyle") != "newstyle" or "plugin" in meta:
+        name = f"{source['name']}.{table['name']}"
+        raise Unsupported(f"source table {name} is not read through a newstyle external_location")
+    fields = {
+        **meta,
+        "name": table["name"],
+        "identifier": table.get("identifier", table["name"]),
+        "schema": source.get("schema", source["name"]),
+    }
+    try:
+        location = _render(str(meta["external_location"]), raw_dir).format_map(fields)
+    except KeyError as error:
+        raise Unsupported(f"external_location names {error}") from error
+    if "(" not in location and not location.startswith("'"):
+        location = f"'{location}'"
+    return location
+
+
+def _yaml_files(project_dir: Path) -> list[Path]:
+    project = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
+    if project.get("sources"):
+        raise Unsupported("dbt_project.yml configures sources")
+    roots = [project_dir / root for root in project.get("model-paths", ["models"])]
+    return sorted(path for root in roots for pattern in ("*.yml", "*.yaml") for path in root.rglob(pattern))
+
+
+def specs(raw_dir: str, project_dir: Path = PROJECT_DIR) -> list[SourceSpec]:
+    """Every enabled source table with a freshness threshold, from the sources YAML; raises Unsupported."""
+    if "://" in raw_dir:
+        raise Unsupported(f"{raw_dir} is remote: the dbt profile's settings read it")
+    found: list[SourceSpec] = []
+    for path in _yaml_files(project_dir):
+        text = path.read_text()
+        if not SOURCES_KEY.search(text):
+            continue  # most YAML files hold models and unit tests only: not worth parsing
+        document = yaml.load(text, Loader=YAML_LOADER) or {}
+        for source in document.get("sources") or []:
+            if _setting(source, "enabled", True) is False:
+                continue
+            for table in source.get("tables") or []:
+                if _setting(table, "enabled", True) is False:
+                    continue
+                freshness = _freshness(source, table)
+                warn_after = _threshold(freshness or {}, "warn_after")
+                error_after = _threshold(freshness or {}, "error_after")
+                if warn_after is None and error_after is None:
+                    continue  # dbt checks only sources with a threshold
+                if freshness.get("filter") or any(
+                    _setting(node, key) for node in (source, table) for key in UNSUPPORTED_KEYS
+                ):
+                    raise Unsupported(f"source table {source['name']}.{table['name']} uses a filter or query")
+                loaded_at_field = _setting(table, "loaded_at_field") or _setting(source, "loaded_at_field")
+                if not loaded_at_field:
+                    raise Unsupported(f"source table {source['name']}.{table['name']} has no loaded_at_field")
+                found.append(
+                    SourceSpec(
+                        name=f"{source['name']}.{table['name']}",
+                        relation=_relation(source, table, raw_dir),
+                        loaded_at_field=_render(str(loaded_at_field), raw_dir),
+                        warn_after=warn_after,
+                        error_after=error_after,
+                    )
+                )
+    return found
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """dbt's rule: a timestamp without a zone is UTC."""
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def measure(source_specs: list[SourceSpec]) -> dict[str, Any]:
+    """Run the freshness queries in one in-memory DuckDB session (UTC, as the build's profile); the record's
+    `freshness`: dbt's exit code (1 when a source errs) and, per source, status, max_loaded_at and age."""
+    sources: dict[str, Any] = {}
+    connection = duckdb.connect()
+    try:
+        connection.execute("set TimeZone = 'UTC'")
+        for spec in source_specs:
+            entry: dict[str, Any] = {"status": "runtime error", "max_loaded_at": None, "age_hours": None}
+            try:
+                max_loaded_at, snapshotted_at = connection.execute(
+                    f"select max({spec.loaded_at_field}) as max_loaded_at, now() as snapshotted_at "
+                    f"from {spec.relation}"
+                ).fetchone()
+            except duckdb.Error as error:
+                entry["message"] = str(error).splitlines()[0][:300]
+            else:
+                if isinstance(max_loaded_at, dt.datetime):
+                    loaded = _utc(max_loaded_at)
+                    age = (_utc(snapshotted_at) - loaded).total_seconds()
+                    entry.update(
+                        status=spec.status(age),
+                        max_loaded_at=loaded.isoformat(),
+                        age_hours=round(age / 3600, 1),
+                    )
+                else:
+                    entry["message"] = f"max({spec.loaded_at_field}) is {max_loaded_at!r}, not a timestamp"
+            sources[spec.name] = entry
+    finally:
+        connection.close()
+    failed = any(entry["status"] in ("error", "runtime error") for entry in sources.values())
+    return {"exit_code": int(failed), "sources": sources}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.ops.freshness",
+        description=__doc__.split("\n\n")[0],
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--raw-dir",
+        default=os.environ.get(RAW_DIR_ENV, "data/raw"),
+        help="landing zone (default: $CX_RAW_DIR or data/raw)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = parser.parse_args(argv)
+    raw_dir = args.raw_dir if "://" in args.raw_dir else str(Path(args.raw_dir).resolve())
+    try:
+        result = measure(specs(raw_dir))
+    except Unsupported as error:
+        print(f"freshness: {error}; run `dbt source freshness` instead", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for name, entry in result["sources"].items():
+            print(f"{name:28} {entry['status']:13} {entry['max_loaded_at']}  {entry['age_hours']} h")
+    return result["exit_code"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
