@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scripts.simulation import params as P
-from scripts.simulation.journeys import ATTR_BOT_END, EP_EMAIL, EP_PHONE, EP_RANDOM_PHONE, NULL
+from scripts.simulation.contacts import ATTR_BOT_END, EP_EMAIL, EP_PHONE, EP_RANDOM_PHONE, NULL
 from scripts.simulation.tables import anonymous_phone, email, ts, versioned_phone
 
 RECORDS_DIR = Path("amazon_connect") / "contact_records"

@@ -14,7 +14,8 @@ from collections import defaultdict
 import numpy as np
 
 from scripts.simulation import params as P
-from scripts.simulation.journeys import NULL, Journeys, JourneySimulator, categorical, time_of_day
+from scripts.simulation.contacts import NULL, Journeys, categorical, time_of_day
+from scripts.simulation.journeys import JourneySimulator
 
 DAY = P.SECONDS_PER_DAY
 EVENT_BASE = ("cid", "etype", "t", "attr")
@@ -528,9 +529,9 @@ class Simulation:
             rng.random(n_f) < 0.6, P.INTENT_ID["account_update"], P.INTENT_ID["password_reset"]
         )
         j = Journeys(
-            cust=np.concatenate([who, targets]).astype(np.int64),
+            customer=np.concatenate([who, targets]).astype(np.int64),
             intent=np.concatenate([intent, f_intent]).astype(np.int64),
-            t0=np.concatenate([t_issue, t0 + time_of_day(rng, n_f)]),
+            arises_at=np.concatenate([t_issue, t0 + time_of_day(rng, n_f)]),
             fraud=np.concatenate([np.zeros(len(who), bool), np.ones(n_f, bool)]),
             deepfake=np.concatenate([np.zeros(len(who), bool), rng.random(n_f) < P.P_DEEPFAKE]),
         )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 SECONDS_PER_DAY = 86_400
+SECONDS_PER_HOUR = 3_600
+SECONDS_PER_MINUTE = 60
 MAX_ATTEMPTS = 6  # attempts per issue (journey as simulated)
 MAX_LEGS = 4  # contacts per transfer chain
 
@@ -246,6 +248,161 @@ CONNECT_EXCLUDED_PER_DAY = {"monitor": (1, 3), "task": (1, 4), "disconnect_flow"
 CONNECT_EXCLUDED_START_S = (0.0, 21 * 3600.0)  # seconds after midnight UTC
 CONNECT_EXCLUDED_DURATION_S = (60.0, 1800.0)
 CONNECT_EXCLUDED_LAG_S = (60.0, 3600.0)  # LastUpdateTimestamp after DisconnectTimestamp (same day)
+
+
+# --- journeys, attempts and contact legs (scripts.simulation.journeys) -------------------------
+# Pairs: "(low, high)" of a uniform draw, "(n, p)" of a binomial, "(a, b)" of a beta,
+# "(mean, sd)" of a normal, "(median, sigma)" of a log-normal. Times in seconds unless named _DAYS.
+
+# returning after an unsolved attempt
+COME_BACK_ESCALATED_BONUS = 0.1  # added to COME_BACK after an escalated attempt
+RETURN_GAP_MIN_DAYS = 1.0  # a later attempt comes 1 + 9 x beta(1, 2.5) days after the last one ...
+RETURN_GAP_SPREAD_DAYS = 9.0
+RETURN_GAP_BETA = (1.0, 2.5)
+RETURN_MIN_AFTER_END_S = (
+    SECONDS_PER_HOUR  # ... at a time of day at least this long after it, else a day later
+)
+OUTBOUND_FOLLOWUP_MIN_DAYS = 1.0  # an outbound follow-up of an escalation comes 1 + 2 x U(0, 1) days later
+OUTBOUND_FOLLOWUP_SPREAD_DAYS = 2.0
+QUICK_RETRY_MIN_S = 300.0  # callbacks and quick retries after an abandon: 5 min + exponential ...
+QUICK_RETRY_MEAN_EXTRA_S = 3000.0  # ... with this mean
+
+# customer effort of a journey: 1 a channel switch or later attempt or transfer or failed authentication
+EFFORT_WAIT_UNIT_S = 300.0  # 1 per 5 minutes of queue wait
+EFFORT_HOLD_UNIT_S = 180.0  # 1 per 3 minutes on hold
+
+# experience (0-1) and churn-risk multiplier after a journey, by its effort
+EXPERIENCE_BASE = 0.6
+EXPERIENCE_SOLVED_BONUS = 0.35
+EXPERIENCE_PER_EFFORT = 0.06  # subtracted per effort point
+EXPERIENCE_NOISE_SD = 0.1
+RISK_SOLVED_BASE = 1.0
+RISK_SOLVED_FREE_EFFORT = 4  # effort points a solved journey costs no extra risk for
+RISK_SOLVED_PER_EFFORT = 0.15  # per effort point above them
+RISK_UNSOLVED_BASE = 2.5
+RISK_UNSOLVED_PER_EFFORT = 0.5
+RISK_UNSOLVED_EFFORT_CAP = 6  # effort points counted at most (then MAX_RISK caps the total)
+CANCEL_AFTER_JOURNEY_MIN_S = 600.0  # a cancellation after a journey: 10 min + exponential ...
+CANCEL_AFTER_JOURNEY_MEAN_DAYS = 2.0  # ... with this mean
+SAVE_OFFER_PRICE_FACTOR = (0.70, 0.85)  # price kept after a save offer, uniform
+P_PLAN_UPGRADE = 0.6  # resolved plan changes that are upgrades (else downgrades)
+P_ACCOUNT_UPDATE_NEW_CRM_VERSION = 0.5  # resolved account updates that write a new CRM version
+
+# contact mechanics: seconds between steps that follow each other
+STEP_S = 1.0  # e.g. the last event and the disconnect, a bot's end and the queue
+AUTH_HANG_UP_S = 2.0  # a fraudster who failed authentication hangs up after this
+NEXT_LEG_AFTER_S = 2.0  # a transferred contact's next leg starts this long after the agent's part
+MIN_QUEUE_WAIT_S = 2.0  # added to every queue wait
+P_INTENT_CAPTURED_LATER_LEG = 0.7  # a transfer leg captures an intent its attempt did not yet have
+
+# IVR (inbound voice head legs)
+IVR_EXTRA_MENUS = (2, 0.45)  # 1 + binomial menus
+IVR_MENU_S = (8.0, 25.0)
+IVR_OPTIONS = 5  # options 1..5 per menu
+
+# voice authentication
+P_AUTH_IDENTIFIED_CALLER = 0.88  # identified inbound voice callers asked to authenticate (fraudsters: all)
+P_FRAUDSTER_VOICE_BIOMETRIC = 0.85  # fraudsters authenticated by voice biometric, else KBA
+# genuine callers' first method: voice biometric, kba, otp, voice biometric with its label missing
+AUTH_METHOD_P = (0.78, 0.12, 0.09, 0.01)
+VOICE_MATCH_GENUINE = (84, 9)  # voice-match score (0-100), normal
+VOICE_MATCH_DEEPFAKE = (76, 12)
+VOICE_MATCH_FRAUDSTER = (40, 15)
+SYNTHETIC_SCORE_GENUINE = (1.5, 14)  # synthetic-voice score (0-1), beta
+SYNTHETIC_SCORE_NOISY_LINE = (5, 2)
+SYNTHETIC_SCORE_DEEPFAKE = (7, 2)
+SYNTHETIC_SCORE_FRAUDSTER = (2, 7)
+VOICE_MATCH_PASS = 70  # a voice-biometric score from this passes ...
+VOICE_MATCH_STEP_UP = 50  # ... from this asks for a second factor (otp), below it fails
+P_KBA_PASS = (0.93, 0.45)  # (genuine, fraudster)
+P_SECOND_FACTOR_PASS = (0.9, 0.35)  # (genuine, fraudster)
+AUTH_FIRST_FACTOR_S = (10.0, 30.0)  # the first factor's result this long after the IVR
+AUTH_SECOND_FACTOR_S = (20.0, 60.0)  # the second's this long after the first
+P_FRAUDSTER_HANGS_UP = 0.7  # fraudsters who fail authentication and hang up
+
+# bots
+FRAUDSTER_BOT_FACTOR = 0.3  # multiplies P_BOT for fraudsters
+BOT_EXTRA_TURNS = (4, 0.45)  # 1 + binomial turns
+BOT_TURN_S = (8.0, 40.0)
+BOT_CONFIDENCE_SUCCESS = (8, 2)  # turn confidence (0-1), beta, when the bot succeeds
+BOT_CONFIDENCE_OTHER = (3, 3)
+BOT_WRAP_UP_S = (2.0, 8.0)  # after the last turn
+P_BOT_PASSWORD_RESET_ACTION = 0.5  # successful password-reset bot sessions that log the reset
+
+# queues and outbound calls
+WAIT_LOAD_EXPONENT = 1.3  # queue wait grows with the hour's load to this power
+WAIT_FACTOR_TRANSFER = 0.5  # transfers wait shorter
+WAIT_FACTOR_CALLBACK = 0.3  # so do callbacks ...
+PATIENCE_FACTOR_CALLBACK = 5.0  # ... and they are more patient
+EMAIL_MAX_WAIT_S = 36 * SECONDS_PER_HOUR
+OUTBOUND_RING_S = (5.0, 25.0)
+P_OUTBOUND_NO_ANSWER = 0.15
+
+# agents
+AI_ASSIST_AGENT_BASE = 0.5  # P(AI assistance) = ai_adoption x (this + the agent's AI affinity) ...
+AI_ASSIST_MAX_P = 0.97  # ... at most this
+HANDLE_SIGMA = 0.45  # log-normal sigma of handle time around HANDLE_MEDIAN_S
+HANDLE_S = (40.0, 3600.0)  # clip of handle time
+P_SECOND_HOLD = 0.3  # contacts with a hold that get a second one
+# holds: (start from, start to, longest) as shares of the handle time, first and second hold
+HOLD_WINDOWS = ((0.15, 0.45, 0.3), (0.55, 0.7, 0.15))
+HOLD_MIN_S = 15.0  # hold time: this + exponential ...
+HOLD_MEAN_EXTRA_S = 90.0  # ... with this mean
+AI_EXTRA_SUGGESTIONS_MEAN = 1.2  # 1 + Poisson AI suggestions per assisted contact ...
+AI_SUGGESTION_WINDOW = (0.1, 0.85)  # ... between these shares of the handle time
+P_AI_SUGGESTION_ACCEPTED = 0.65
+AI_SUMMARY_BEFORE_END_S = (1.0, 5.0)
+# account updates: a change_address below the first cut of U(0, 1), a change_email below the second
+ACCOUNT_UPDATE_ACTION_CUTS = (0.4, 0.6)
+P_PASSWORD_RESET_ACTION = 0.5  # agent-handled password resets that log the reset
+P_FRAUDSTER_ACTS_UNAUTHENTICATED = 0.3  # fraudsters who act although authentication did not pass
+P_FRAUDSTER_ACTS = 0.8
+FRAUDSTER_ACTION_P = (0.2, 0.15, 0.35, 0.3, 0.0)  # over SENSITIVE_ACTIONS
+P_FRAUDSTER_SECOND_ACTION = 0.4  # then a wire transfer (an add_payee after a wire transfer)
+SENSITIVE_ACTION_WINDOW = (0.4, 0.7)  # shares of the handle time
+SECOND_ACTION_MAX_GAP_S = 20.0  # a second action min(this, share x handle) after the first
+SECOND_ACTION_GAP_SHARE = 0.2
+AGENT_RESOLVE_PER_ATTEMPT = 0.04  # later attempts resolve more often (per earlier attempt)
+AGENT_RESOLVE_MAX_P = 0.97
+P_FRAUDSTER_CALL_RESOLVED = 0.9
+P_ESCALATED_IF_UNRESOLVED = 0.3
+P_AGENT_DISCONNECTS = 0.6  # agent contacts that the agent ends (else the customer)
+CONSULT_OVERLAP_S = (30.0, 120.0)  # a consult transfer keeps the leg this long past the handle time
+
+# contacts
+CASE_INTENTS = ("billing_dispute", "complaint", "refund_request")  # always get a case id (as escalations)
+P_UNIDENTIFIED_RANDOM_PHONE = 0.5  # unidentified voice / messaging contacts with an unknown number
+ANONYMOUS_NUMBER_RANGE = 10**7  # an unknown endpoint's number (7 digits of a phone, or in an e-mail)
+
+# surveys: experience x = base + bonus - penalties + noise, scaled to the survey's scale
+SURVEY_BASE = 0.60
+SURVEY_RESOLVED_BONUS = 0.30
+SURVEY_PER_EARLIER_ATTEMPT = 0.07
+SURVEY_PER_EARLIER_LEG = 0.05
+SURVEY_PER_WAIT_MINUTE = 0.012
+SURVEY_PER_HOLD_MINUTE = 0.02
+SURVEY_PER_FAILED_AUTH = 0.06
+SURVEY_AI_BONUS = 0.03
+SURVEY_NOISE_SD = 0.16
+SURVEY_NPS_NOISE_SD = 0.08
+SURVEY_SCALES = np.array([(1.0, 5.0), (1.0, 7.0), (0.0, 10.0)])  # (lowest, highest) by SURVEY_TYPES
+SURVEY_SCALE_CSAT_DIGITAL = (1.0, 10.0)  # CSAT on messaging and web
+SURVEY_EMAIL_DELAY_S = (2 * 3600.0, 3.0 * SECONDS_PER_DAY)  # answered via e-mail link
+SURVEY_DELAY_S = (20.0, 900.0)  # answered right after the contact
+
+# fraud cases
+P_FRAUD_CASE_FRAUDSTER = (0.85, 0.25)  # reported: (a sensitive action was done, none)
+P_FRAUD_CASE_FALSE_ALARM = (0.02, 0.0)  # genuine contacts reported anyway
+P_FRAUD_CONFIRMED = 0.92  # of the fraudsters' cases (false alarms: never)
+FRAUD_LOSS_WIRE_TRANSFER = (4000.0, 0.8)  # loss in currency units, log-normal (median, sigma)
+FRAUD_LOSS_ADD_PAYEE = (1200.0, 0.7)
+FRAUD_LOSS_CHANGE_ADDRESS = (300.0, 0.6)
+P_FRAUD_LOSS_CHANGE_ADDRESS = 0.5  # an address change leads to a loss
+FRAUD_REPORT_DELAY_MEAN_DAYS = 8.0  # exponential ...
+FRAUD_REPORT_DELAY_MAX_DAYS = 45.0  # ... capped
+P_FRAUD_CASE_LINKED = 0.65  # cases that name a contact (the one with the action, else the head)
+P_DEEPFAKE_REPORTED_SYNTHETIC = 0.7  # deepfake cases typed synthetic_voice (else account_takeover)
+P_FRAUD_REPORTED_SOCIAL = 0.6  # other fraudsters' cases typed social_engineering (else account_takeover)
 
 
 def ai_adoption(day: np.ndarray | float) -> np.ndarray | float:

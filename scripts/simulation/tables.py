@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from scripts.simulation import params as P
-from scripts.simulation.journeys import ATTR_AUTH, ATTR_STRINGS, DISCONNECT_REASONS
+from scripts.simulation.contacts import ATTR_AUTH, ATTR_STRINGS, DISCONNECT_REASONS
 
 TABLE_INDEX = {
     name: i
