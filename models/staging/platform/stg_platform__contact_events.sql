@@ -27,7 +27,8 @@ base as (
     select * from {{ ref('base_platform__contact_events') }}
 ),
 
-platform_events as (
+platform_events as (  -- noqa: ST03
+    -- read only when the Amazon Connect adapter is on (var sources); a ref either way, so the DAG is stable
     select * from {{ ref('stg_amazon_connect__contact_events') }}
 ),
 
@@ -38,9 +39,11 @@ accepted as (
     select {{ event_columns | join(', ') }}
     from base
     where _status = 'accepted'
+    {%- if 'amazon_connect' in cx_enabled_sources() %}
     union all
     select {{ event_columns | join(', ') }}
     from platform_events
+    {%- endif %}
 ),
 
 parsed as (

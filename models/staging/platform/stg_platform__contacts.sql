@@ -51,6 +51,11 @@ current_customer_versions as (
         phone_hash,
         row_number() over (partition by customer_id order by updated_at desc) as version_rank
     from customers
+    {%- if cx_enabled_sources() == ['landing_zone'] %}
+        -- no platform adapter is on: every contact is the landing zone's, whose customer is taken as delivered,
+        -- so nothing is matched; a constant lets the planner skip this CTE (2 s per read of this view at L)
+        where false
+    {%- endif %}
 ),
 
 current_identity_hashes as (
