@@ -6,13 +6,20 @@ threshold and a `loaded_at_field`, `select max(<loaded_at_field>), now() from <i
 SQL of dbt's `collect_freshness` — then dbt's rule: older than `error_after` is `error`, else older than
 `warn_after` is `warn`, else `pass`; a query that fails (no files) or finds no timestamp is `runtime error`.
 
+Age is measured back from a reference moment (`reference()`): `CX_FRESHNESS_AS_OF` when set (an ISO date or
+timestamp, UTC unless it says otherwise); else, for a landing zone written by scripts.generate_data (its
+`_generator.json`), the end of the generated data's last load day — demo data is old by design, so against
+the wall clock every table would warn every night and a warning would be no news; else the wall clock, as
+dbt. `dbt source freshness` judges against the same moment when given the same `CX_FRESHNESS_AS_OF`
+(macros/collect_freshness.sql); without it, against the wall clock.
+
 The thresholds, the loaded-at expression and the location are read from the YAML, never copied here. dbt
 resolves a few more forms than this reader does (`var()`, a `loaded_at_query`, a `filter`, source configs
 in dbt_project.yml, a source without a `loaded_at_field`, a remote raw dir): for those `specs()` raises
 `Unsupported` and the nightly falls back to `dbt source freshness`. tests/integration/test_nightly_failures.py
 checks the specs against the manifest dbt writes.
 
-    python -m scripts.ops.freshness [--raw-dir data/raw] [--json]    # the freshness of a landing zone
+    .venv/bin/python -m scripts.ops.freshness [--raw-dir data/raw] [--json]   # a landing zone's freshness
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RAW_DIR_ENV = "CX_RAW_DIR"
+REFERENCE_ENV = "CX_FRESHNESS_AS_OF"
+GENERATOR_MANIFEST = "_generator.json"  # scripts.generate_data's record of a generated landing zone
+GENERATOR_NAME = "scripts.generate_data"
 PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 # keys of a source or table that change what dbt checks and that this reader does not resolve
 UNSUPPORTED_KEYS = ("loaded_at_query",)
@@ -59,6 +69,52 @@ class SourceSpec:
         if self.warn_after is not None and age > self.warn_after:
             return "warn"
         return "pass"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The moment ages are measured back from: `at` None is the wall clock at query time (dbt's now())."""
+
+    at: dt.datetime | None
+    basis: str  # why this moment, for the run record and the step summary
+
+    def env(self) -> dict[str, str]:
+        """The environment that makes `dbt source freshness` judge against the same moment."""
+        return {REFERENCE_ENV: self.at.isoformat()} if self.at is not None else {}
+
+    def to_record(self) -> dict[str, Any]:
+        return {"reference_at": None if self.at is None else self.at.isoformat(), "reference": self.basis}
+
+
+def parse_instant(value: str) -> dt.datetime:
+    """An ISO date or timestamp as an aware UTC datetime (no zone: UTC, dbt's rule); ValueError if not one."""
+    text = value.strip()
+    try:
+        instant = dt.datetime.fromisoformat(text)
+    except ValueError:
+        message = f"{REFERENCE_ENV}={value!r} is not an ISO date or timestamp (e.g. 2025-07-30)"
+        raise ValueError(message) from None
+    return _utc(instant)
+
+
+def reference(raw_dir: str, environ: dict[str, str] | None = None) -> Reference:
+    """What freshness is judged against (see the module's doc); ValueError on a bad CX_FRESHNESS_AS_OF."""
+    environ = os.environ if environ is None else environ
+    explicit = environ.get(REFERENCE_ENV, "").strip()
+    if explicit:
+        return Reference(parse_instant(explicit), f"${REFERENCE_ENV}")
+    if "://" not in raw_dir:
+        path = Path(raw_dir) / GENERATOR_MANIFEST
+        try:
+            manifest = json.loads(path.read_text())
+            last_load = dt.date.fromisoformat(str(manifest["last_load_date"]))
+            generated = manifest.get("generator") == GENERATOR_NAME
+        except (OSError, ValueError, KeyError, TypeError):
+            generated = False
+        if generated:
+            end = dt.datetime.combine(last_load + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+            return Reference(end, f"the end of the generated data's last load day, per {GENERATOR_MANIFEST}")
+    return Reference(None, "wall clock")
 
 
 def _threshold(freshness: dict[str, Any], key: str) -> float | None:
@@ -188,9 +244,10 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def measure(source_specs: list[SourceSpec]) -> dict[str, Any]:
+def measure(source_specs: list[SourceSpec], at: dt.datetime | None = None) -> dict[str, Any]:
     """Run the freshness queries in one in-memory DuckDB session (UTC, as the build's profile); the record's
-    `freshness`: dbt's exit code (1 when a source errs) and, per source, status, max_loaded_at and age."""
+    `freshness`: dbt's exit code (1 when a source errs) and, per source, status, max_loaded_at and age — back
+    from `at` (a Reference's), or from the query's now() when None."""
     sources: dict[str, Any] = {}
     connection = duckdb.connect()
     try:
@@ -207,7 +264,7 @@ def measure(source_specs: list[SourceSpec]) -> dict[str, Any]:
             else:
                 if isinstance(max_loaded_at, dt.datetime):
                     loaded = _utc(max_loaded_at)
-                    age = (_utc(snapshotted_at) - loaded).total_seconds()
+                    age = (_utc(at or snapshotted_at) - loaded).total_seconds()
                     entry.update(
                         status=spec.status(age),
                         max_loaded_at=loaded.isoformat(),
@@ -238,13 +295,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     raw_dir = args.raw_dir if "://" in args.raw_dir else str(Path(args.raw_dir).resolve())
     try:
-        result = measure(specs(raw_dir))
+        moment = reference(raw_dir)
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        result = {**measure(specs(raw_dir), moment.at), **moment.to_record()}
     except Unsupported as error:
         print(f"freshness: {error}; run `dbt source freshness` instead", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result, indent=2))
     else:
+        print(f"ages as of {moment.at.isoformat() if moment.at else 'now'} ({moment.basis})")
         for name, entry in result["sources"].items():
             print(f"{name:28} {entry['status']:13} {entry['max_loaded_at']}  {entry['age_hours']} h")
     return result["exit_code"]

@@ -4,6 +4,7 @@ project and landing zone. No dbt run: tests/integration/test_nightly_failures.py
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 from pathlib import Path
 
@@ -136,3 +137,97 @@ def test_a_remote_raw_dir_is_left_to_dbt() -> None:
 def test_the_projects_sources_all_have_a_spec() -> None:
     names = {spec.name for spec in freshness.specs("/raw", PROJECT_DIR)}
     assert {"crm.orders", "platform.contact_events"} <= names
+
+
+def _manifest(raw: Path, last_load_date: str, generator: str = "scripts.generate_data") -> None:
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / freshness.GENERATOR_MANIFEST).write_text(
+        json.dumps({"generator": generator, "last_load_date": last_load_date})
+    )
+
+
+def test_reference_is_the_env_var_then_the_generated_datas_end_then_the_wall_clock(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    wall = freshness.reference(str(raw), {})
+    assert wall.at is None and wall.basis == "wall clock" and wall.env() == {}
+    assert wall.to_record() == {"reference_at": None, "reference": "wall clock"}
+
+    _manifest(raw, "2025-07-29")
+    generated = freshness.reference(str(raw), {})
+    assert generated.at == dt.datetime(2025, 7, 30, tzinfo=dt.UTC)
+    assert "generated data" in generated.basis
+    assert generated.env() == {"CX_FRESHNESS_AS_OF": "2025-07-30T00:00:00+00:00"}
+
+    explicit = freshness.reference(str(raw), {"CX_FRESHNESS_AS_OF": "2025-06-01T12:00"})
+    assert explicit.at == dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)  # no zone: UTC
+    assert explicit.basis == "$CX_FRESHNESS_AS_OF"
+    zoned = freshness.reference(str(raw), {"CX_FRESHNESS_AS_OF": "2025-06-01T12:00+02:00"})
+    assert zoned.at == dt.datetime(2025, 6, 1, 10, tzinfo=dt.UTC)
+    with pytest.raises(ValueError, match="CX_FRESHNESS_AS_OF"):
+        freshness.reference(str(raw), {"CX_FRESHNESS_AS_OF": "last tuesday"})
+
+
+@pytest.mark.parametrize(
+    "manifest_text",
+    [
+        '{"generator": "someone else", "last_load_date": "2025-07-29"}',
+        '{"generator": "scripts.generate_data"}',
+        "{",
+    ],
+    ids=["other_writer", "no_last_load_date", "not_json"],
+)
+def test_a_landing_zone_the_generator_did_not_write_is_judged_by_the_wall_clock(
+    tmp_path: Path, manifest_text: str
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / freshness.GENERATOR_MANIFEST).write_text(manifest_text)
+    assert freshness.reference(str(raw), {}).at is None
+    assert freshness.reference("s3://bucket/raw", {}).at is None
+
+
+def test_generated_data_is_fresh_at_its_end_and_a_stopped_table_still_warns(tmp_path: Path) -> None:
+    """Demo data is months old: against its own end it passes, a table that stopped early warns, and the same
+    files without the generator's manifest (a real landing zone) warn against the wall clock."""
+    raw = tmp_path / "raw"
+    _land(raw, "orders", dt.datetime(2025, 7, 29, 22, 0), dt.datetime(2025, 7, 20))
+    _land(raw, "customers", dt.datetime(2025, 7, 28, 10, 0))  # stopped a night before the end
+    specs = freshness.specs(str(raw), _project(tmp_path / "project"))
+    _manifest(raw, "2025-07-29")
+    moment = freshness.reference(str(raw), {})
+    result = freshness.measure(specs, moment.at)
+    assert result["sources"]["crm.orders"]["status"] == "pass"
+    assert result["sources"]["crm.orders"]["age_hours"] == 2.0
+    customers = result["sources"]["crm.customers"]
+    assert customers["status"] == "warn" and customers["age_hours"] == 38.0 and result["exit_code"] == 0
+
+    (raw / freshness.GENERATOR_MANIFEST).unlink()
+    wall = freshness.measure(specs, freshness.reference(str(raw), {}).at)
+    assert wall["sources"]["crm.orders"]["status"] == "warn"
+    assert wall["sources"]["crm.customers"]["status"] == "error" and wall["exit_code"] == 1
+
+
+def test_the_projects_thresholds() -> None:
+    """36 hours for the tables that land every night, 30 days for fraud cases, no check for the roster."""
+    specs = freshness.specs("/raw", PROJECT_DIR)
+    thresholds = {spec.name: (spec.warn_after, spec.error_after) for spec in specs}
+    daily = ["crm.customers", "crm.orders", "crm.subscriptions"]
+    daily += ["platform.contact_events", "platform.contacts", "platform.survey_responses"]
+    assert sorted(thresholds) == sorted([*daily, "platform.fraud_cases"])
+    assert all(thresholds[name] == (36 * 3600, None) for name in daily)
+    assert thresholds["platform.fraud_cases"] == (30 * 86400, None)
+
+
+def test_the_cli_prints_the_moment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tmp_path / "raw"
+    _land(raw, "orders", dt.datetime(2025, 7, 29, 22, 0))
+    _manifest(raw, "2025-07-29")
+    freshness.main(["--raw-dir", str(raw), "--json"])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["reference_at"] == "2025-07-30T00:00:00+00:00"
+    assert printed["sources"]["crm.orders"] == {
+        "status": "pass",
+        "max_loaded_at": "2025-07-29T22:00:00+00:00",
+        "age_hours": 2.0,
+    }
