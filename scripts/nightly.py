@@ -7,8 +7,9 @@ Steps (SPEC §7), each timed on stderr:
   1. lock          flock warehouse/.nightly.lock, so two builds never run at once
   2. landing zone  every raw table of the contract has readable Parquet files with every contract column
   3. candidate     fold a leftover WAL of the live file, copy it to warehouse/.build/cx.duckdb
-  4. freshness     max(_loaded_at) per source against the sources YAML's thresholds (recorded, never fails
-                   the run: demo data is old)
+  4. freshness     max(_loaded_at) per source against the sources YAML's thresholds, its age measured back
+                   from $CX_FRESHNESS_AS_OF, a generated landing zone's last load day, or the wall clock
+                   (scripts/ops/freshness.py); recorded, never fails the run
   5. build         dbt build (seeds, models, data tests) on the candidate, as decided below
   6. validate      SPEC §6 conservation, mart/fact reconciliation, metric bounds, unknown intents, calibration
   7. publish       os.replace(candidate, live) + fsync of the directory
@@ -155,6 +156,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.vars = json.dumps(parsed, sort_keys=True)
     try:
         adapters.enabled_sources(PROJECT_DIR, args.vars)
+        freshness.reference(args.raw_dir)  # a malformed CX_FRESHNESS_AS_OF is a usage error
     except ValueError as error:
         parser.error(str(error))
     return args
@@ -328,14 +330,9 @@ def adopt(live: Path, raw_dir: str, run_id: str, started: float) -> None:
     the nightly's published build: parse the project into the nightly's target, keep that manifest and write
     ops.nightly_state into the file, so the next night continues incrementally (benchmark --nightly-adopt)."""
     target = dbt_target(live)
-    result = dbt.run(
-        ["parse"],
-        project_dir=PROJECT_DIR,
-        target_path=target,
-        extra_env=dbt_env(raw_dir, warehouse.build_dir(live) / live.name),
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"dbt parse failed: {_dbt_error_summary(result)}")
+    result = run_dbt(["parse"], raw_dir, warehouse.build_dir(live) / live.name, target)
+    if result.returncode != 0:  # dbt parse writes no run_results.json: its output is all there is
+        raise RuntimeError(f"dbt parse failed: {result.error_from_output()}")
     inputs = build_inputs(raw_dir, None)
     state = {
         "run_id": run_id,
@@ -465,9 +462,28 @@ def _redacted_vars(vars_json: str | None) -> dict[str, Any] | None:
     return parsed
 
 
-def dbt_env(raw_dir: str, candidate: Path) -> dict[str, str]:
-    """The environment of the nightly's dbt commands (part of the key of dbt's partial-parse cache)."""
-    return {"CX_WAREHOUSE": str(candidate), "CX_RAW_DIR": raw_dir, "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+def run_dbt(
+    args: list[str],
+    raw_dir: str,
+    candidate: Path,
+    target: Path,
+    lock_fd: int | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> dbt.DbtResult:
+    """One of the nightly's dbt commands: on the candidate, from raw_dir, in the nightly's target (its
+    environment is part of the key of dbt's partial-parse cache). Given the build lock's fd (a night's step,
+    not adopt()), dbt holds the lock too and its output is appended to the target's nightly_dbt.log."""
+    return dbt.run(
+        args,
+        project_dir=PROJECT_DIR,
+        target_path=target,
+        profiles_dir=PROJECT_DIR,
+        raw_dir=raw_dir,
+        warehouse=candidate,
+        extra_env=extra_env,
+        pass_fds=() if lock_fd is None else (lock_fd,),
+        log_file=None if lock_fd is None else target / "nightly_dbt.log",
+    )
 
 
 def dbt_target(live: Path) -> Path:
@@ -484,22 +500,28 @@ def _dbt_args(run: Run, command: list[str]) -> list[str]:
 
 def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[str, Any]:
     """Per source: status, max_loaded_at, age. Queried here (scripts/ops/freshness.py: the thresholds of the
-    sources YAML, no dbt start-up); `dbt source freshness` when the YAML uses a form only dbt resolves."""
+    sources YAML, no dbt start-up); `dbt source freshness` when the YAML uses a form only dbt resolves. Both
+    measure ages back from the same reference moment (freshness.reference), recorded beside the result."""
+    moment = freshness.reference(run.raw_dir)
     try:
-        return {**freshness.measure(freshness.specs(run.raw_dir, PROJECT_DIR)), "method": "duckdb"}
+        specs = freshness.specs(run.raw_dir, PROJECT_DIR)
+        result = {**freshness.measure(specs, moment.at), "method": "duckdb"}
     except freshness.Unsupported as error:
         log.info("freshness by dbt: %s", error)
-        return {**_dbt_freshness(run, candidate, target, lock_fd), "method": "dbt source freshness"}
+        result = {**_dbt_freshness(run, candidate, target, lock_fd, moment), "method": "dbt source freshness"}
+    return {**result, **moment.to_record()}
 
 
-def _dbt_freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[str, Any]:
-    result = dbt.run(
+def _dbt_freshness(
+    run: Run, candidate: Path, target: Path, lock_fd: int, moment: freshness.Reference
+) -> dict[str, Any]:
+    result = run_dbt(
         _dbt_args(run, ["source", "freshness"]),
-        project_dir=PROJECT_DIR,
-        target_path=target,
-        extra_env=dbt_env(run.raw_dir, candidate),
-        pass_fds=(lock_fd,),
-        log_file=target / "nightly_dbt.log",
+        run.raw_dir,
+        candidate,
+        target,
+        lock_fd,
+        extra_env=moment.env(),
     )
     sources_path = target / "sources.json"
     summary: dict[str, Any] = {"exit_code": result.returncode, "sources": {}}
@@ -520,31 +542,27 @@ def _record_freshness(run: Run, note: dict[str, Any], result: dict[str, Any]) ->
     run.record["freshness"] = result
     statuses = [source["status"] for source in result["sources"].values()]
     note["summary"] = ", ".join(f"{statuses.count(s)} {s}" for s in sorted(set(statuses))) or "no result"
+    if result.get("reference_at"):
+        note["summary"] += f" (ages as of {result['reference_at']}, {result['reference']})"
     if result.get("method") != "duckdb":
         note["summary"] += f" (by {result.get('method')})"
 
 
 def _build(
     run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: bool, selection: list[str]
-) -> tuple[dbt.DbtResult, dict[str, Any]]:
-    """One `dbt build` (unit tests never; data tests unless --skip-tests); its result and run_results."""
+) -> tuple[dbt.DbtResult, dict[str, Any] | None]:
+    """One `dbt build` (unit tests never; data tests unless --skip-tests); its result and run_results (None:
+    dbt stopped before writing them)."""
     command = ["build", "--exclude-resource-type", "unit_test", *(["test"] if run.args.skip_tests else [])]
     command += selection + (["--full-refresh"] if full_refresh else [])
-    result = dbt.run(
-        _dbt_args(run, command),
-        project_dir=PROJECT_DIR,
-        target_path=target,
-        extra_env=dbt_env(run.raw_dir, candidate),
-        pass_fds=(lock_fd,),
-        log_file=target / "nightly_dbt.log",
-    )
-    return result, result.run_results() or {"results": []}
+    result = run_dbt(_dbt_args(run, command), run.raw_dir, candidate, target, lock_fd)
+    return result, result.run_results()
 
 
-def _left_out(target: Path, run_results: dict[str, Any], skip_tests: bool) -> list[str]:
+def _left_out(target: Path, run_results: dict[str, Any] | None, skip_tests: bool) -> list[str]:
     """Unique ids of the nodes `dbt build` builds that a run left out (state:modified+ after --exclude)."""
     kinds = {"model", "seed", "snapshot"} | (set() if skip_tests else {"test"})
-    ran = {result["unique_id"] for result in run_results.get("results", [])}
+    ran = {result["unique_id"] for result in (run_results or {}).get("results", [])}
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
     return sorted(
         unique_id
@@ -557,7 +575,7 @@ def _left_out(target: Path, run_results: dict[str, Any], skip_tests: bool) -> li
 
 def _build_step(
     run: Run, candidate: Path, target: Path, lock_fd: int, mode: str, state: Path | None
-) -> tuple[dbt.DbtResult, dict[str, Any]]:
+) -> tuple[dbt.DbtResult, dict[str, Any] | None]:
     """The night's dbt build(s); fills run.record["rebuild"]["modified"]. One invocation unless some node
     changed: then the unchanged rest incrementally, and state:modified+ (closed under descendants, so
     nothing of the first run depends on it) from scratch."""
@@ -580,31 +598,7 @@ def _build_step(
     result, run_results = _build(
         run, candidate, target, lock_fd, True, ["--select", "state:modified+", *state_args]
     )
-    return result, {"results": first.get("results", []) + run_results.get("results", [])}
-
-
-def _build_failure_message(result: dbt.DbtResult, tests: dict[str, Any], models: dict[str, Any]) -> str:
-    failed_models = [name for name, model in models.items() if model["status"] == "error"]
-    failed_tests = [t["test"] for t in tests["failing"] if t["status"] in ("fail", "error")]
-    parts = []
-    if failed_models:
-        parts.append(f"{len(failed_models)} model(s) failed ({', '.join(failed_models[:3])})")
-    if failed_tests:
-        parts.append(f"{len(failed_tests)} test(s) failed ({', '.join(failed_tests[:3])})")
-    if not parts:
-        parts.append(_dbt_error_summary(result))
-    return "; ".join(parts)
-
-
-def _dbt_error_summary(result: dbt.DbtResult) -> str:
-    """The lines after dbt's "Encountered an error:" (or the last error line), joined into one."""
-    lines = [line.strip() for line in (result.stdout + "\n" + result.stderr).splitlines()]
-    for index, line in enumerate(lines):
-        if "Encountered an error" in line:
-            following = [text for text in lines[index + 1 : index + 4] if text and "WARNING" not in text]
-            return " ".join(following)[:400] or line
-    errors = [line for line in lines if "error" in line.lower()]
-    return errors[-1][:400] if errors else f"dbt exited with {result.returncode}"
+    return result, {"results": (first or {}).get("results", []) + (run_results or {}).get("results", [])}
 
 
 def execute(run: Run) -> None:
@@ -692,7 +686,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
             f"{tests['fail']} fail / {tests['error']} error; {describe_rebuild(rebuild)}"
         )
         if result.returncode != 0:
-            raise NightlyFailure("dbt build", EXIT_BUILD, _build_failure_message(result, tests, models))
+            raise NightlyFailure("dbt build", EXIT_BUILD, dbt.failure_line(result, run_results))
         manifest_sha256 = keep_manifest(live, run.run_id, target / "manifest.json")
         write_state(
             candidate,

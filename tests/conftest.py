@@ -10,25 +10,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scripts.ops import dbt
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
 
 
 def dbt_env(raw_dir: Path, warehouse: Path, target_path: Path, **extra: str) -> dict[str, str]:
     """Environment for a dbt run that touches only the given raw dir, warehouse file and target dir."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "CX_RAW_DIR": str(raw_dir),
-            "CX_WAREHOUSE": str(warehouse),
-            "DBT_TARGET_PATH": str(target_path),
-            "DBT_LOG_PATH": str(target_path / "logs"),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
+    return dbt.environment(
+        profiles_dir=PROJECT_DIR, raw_dir=raw_dir, warehouse=warehouse, target_path=target_path, extra=extra
     )
-    env.update(extra)
-    return env
 
 
 def run_dbt(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -1,8 +1,8 @@
 """Run a command and measure it: wall time, peak RSS of its whole process tree, load average.
 
-No psutil: the tree is found by scanning /proc for descendants of the child every POLL seconds and
-summing their resident set sizes. /usr/bin/time (when present) adds the kernel's own peak RSS of the
-largest single process as a cross-check.
+Every POLL seconds psutil finds the tree (the child and its descendants) and their resident set sizes are
+summed. /usr/bin/time (when present) adds the kernel's own peak RSS of the largest single process as a
+cross-check.
 """
 
 from __future__ import annotations
@@ -18,52 +18,42 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 POLL = 0.2
-PAGE = os.sysconf("SC_PAGE_SIZE")
 GNU_TIME = Path("/usr/bin/time")
 
 
 def loadavg() -> tuple[float, float, float]:
+    """The kernel's figures to two decimals, as `uptime` shows them (os.getloadavg() has more digits)."""
     one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
     return float(one), float(five), float(fifteen)
 
 
-def cpu_jiffies() -> tuple[int, int]:
-    """(steal, total) CPU time of the whole machine since boot, from /proc/stat: steal is the time the
-    hypervisor ran someone else while this VM wanted a CPU, which the load average does not show."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    return values[7], sum(values)
+def cpu_seconds() -> tuple[float, float]:
+    """(steal, total) CPU time of the whole machine since boot: steal is the time the hypervisor ran someone
+    else while this VM wanted a CPU, which the load average does not show. The total leaves out guest time,
+    which the kernel already counts in user and nice time."""
+    times = psutil.cpu_times()
+    return times.steal, sum(times) - times.guest - times.guest_nice
 
 
-def steal_pct(before: tuple[int, int], after: tuple[int, int]) -> float | None:
+def steal_pct(before: tuple[float, float], after: tuple[float, float]) -> float | None:
     total = after[1] - before[1]
     return None if total <= 0 else round(100 * (after[0] - before[0]) / total, 1)
 
 
-def _children_map() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        # the command name may contain spaces and parentheses: ppid follows the last ')'
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    return children
-
-
 def tree_rss(root: int) -> int:
     """Bytes resident in `root` and all its descendants right now."""
-    children = _children_map()
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        stack.extend(children.get(pid, []))
+    try:
+        parent = psutil.Process(root)
+        tree = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in tree:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):  # gone since, or a zombie
+            total += process.memory_info().rss
     return total
 
 
@@ -120,7 +110,7 @@ def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | 
         if log_file:
             out.write(f"$ {' '.join(command)}\n")
             out.flush()
-        started, jiffies = time.perf_counter(), cpu_jiffies()
+        started, machine_before = time.perf_counter(), cpu_seconds()
         process = subprocess.Popen(full, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         peak = 0
         loads: list[float] = []
@@ -140,7 +130,7 @@ def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | 
         watcher = threading.Thread(target=poll, daemon=True)
         watcher.start()
         returncode = process.wait()
-        wall, steal = time.perf_counter() - started, steal_pct(jiffies, cpu_jiffies())
+        wall, steal = time.perf_counter() - started, steal_pct(machine_before, cpu_seconds())
         stop.set()
         watcher.join()
     finally:
@@ -169,7 +159,7 @@ class LoadSampler:
         self.samples: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._jiffies = (0, 0)
+        self._cpu = (0.0, 0.0)
         self.steal: float | None = None
 
     def _loop(self) -> None:
@@ -178,14 +168,14 @@ class LoadSampler:
             self._stop.wait(self.every)
 
     def __enter__(self) -> LoadSampler:
-        self._jiffies = cpu_jiffies()
+        self._cpu = cpu_seconds()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.steal = steal_pct(self._jiffies, cpu_jiffies())
+        self.steal = steal_pct(self._cpu, cpu_seconds())
 
     def summary(self) -> dict[str, float | None]:
         if not self.samples:

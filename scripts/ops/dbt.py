@@ -1,9 +1,10 @@
 """Run dbt in a subprocess, one invocation at a time, and read its artefacts.
 
-The subprocess gets its own target path (artefacts never collide with a developer's `target/`),
-inherits the build lock's file descriptor (so the lock is held for as long as dbt runs) and is
+`environment()` is the one place that builds a dbt process's environment (the nightly, the benchmark and the
+tests all use it). The subprocess gets its own target path (artefacts never collide with a developer's
+`target/`), inherits the build lock's file descriptor (so the lock is held for as long as dbt runs) and is
 killed by the kernel if this process dies (PR_SET_PDEATHSIG), so a killed nightly never leaves an
-orphaned dbt writing into the build directory.
+orphaned dbt writing into the build directory. What failed is read from run_results.json.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,44 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# what one invocation writes into its target path and this module reads back (deleted before each run)
+RESULT_FILES = ("run_results.json", "sources.json")
+FAILED = ("error", "fail")  # run_results.json statuses of a node that failed
+BUILT_KINDS = ("model", "seed", "snapshot")  # the "model(s)" of a failure line
+TEST_KINDS = ("test", "unit_test")
+
+
+def environment(
+    *,
+    profiles_dir: Path | None = None,
+    raw_dir: Path | str | None = None,
+    warehouse: Path | None = None,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    extra: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of a dbt process: `base` (default: this process's environment) with usage stats off
+    and DBT_PROFILES_DIR, CX_RAW_DIR, CX_WAREHOUSE, DBT_TARGET_PATH and DBT_LOG_PATH (default: <target
+    path>/logs) set from the arguments given (one left out keeps what `base` has); then `extra`; `defaults`
+    last, each only where nothing above set it."""
+    env = dict(os.environ if base is None else base)
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    if log_path is None and target_path is not None:
+        log_path = target_path / "logs"
+    given = {
+        "DBT_PROFILES_DIR": profiles_dir,
+        "CX_RAW_DIR": raw_dir,
+        "CX_WAREHOUSE": warehouse,
+        "DBT_TARGET_PATH": target_path,
+        "DBT_LOG_PATH": log_path,
+    }
+    env.update({name: str(value) for name, value in given.items() if value is not None})
+    env.update(extra or {})
+    for name, value in (defaults or {}).items():
+        env.setdefault(name, value)
+    return env
 
 
 def executable() -> str:
@@ -51,10 +91,57 @@ class DbtResult:
         return "\n".join(text[-lines:])
 
     def run_results(self) -> dict[str, Any] | None:
+        """This invocation's run_results.json, or None when dbt stopped before writing it."""
         path = self.target_path / "run_results.json"
         if not path.exists():
             return None
         return json.loads(path.read_text())
+
+    def error_from_output(self) -> str:
+        """The lines after dbt's "Encountered an error:" (or the last error line) of its output, joined
+        into one: what dbt said when it stopped before running any node (it then writes no run_results.json:
+        a parse or compilation error), and the only account of a `dbt parse`."""
+        lines = [line.strip() for line in (self.stdout + "\n" + self.stderr).splitlines()]
+        for index, line in enumerate(lines):
+            if "Encountered an error" in line:
+                following = [text for text in lines[index + 1 : index + 4] if text and "WARNING" not in text]
+                return " ".join(following)[:400] or line
+        errors = [line for line in lines if "error" in line.lower()]
+        return errors[-1][:400] if errors else f"dbt exited with {self.returncode}"
+
+
+def node_name(unique_id: str) -> str:
+    """The name in a unique id: <kind>.<package>.<name>, and a hash after it for a generic data test, but
+    unit_test.<package>.<model>.<name>."""
+    parts = unique_id.split(".")
+    return parts[-1] if parts[0] == "unit_test" else parts[2]
+
+
+def failed(run_results: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The results of a run_results.json whose node failed (status error or fail), in run order."""
+    return [result for result in (run_results or {}).get("results", []) if result.get("status") in FAILED]
+
+
+def failure_line(result: DbtResult, run_results: dict[str, Any] | None) -> str:
+    """Why a dbt command failed, in one line: "2 model(s) failed (a, b); 1 test(s) failed (c)" (three names
+    at most of each), else the message of another failed node (an on-run-start or -end hook), from
+    run_results.json (`run_results`: of one invocation, or of several added up)."""
+    failures = failed(run_results)
+
+    def names(kinds: tuple[str, ...]) -> list[str]:
+        return [node_name(r["unique_id"]) for r in failures if r["unique_id"].split(".")[0] in kinds]
+
+    built, tests = names(BUILT_KINDS), names(TEST_KINDS)
+    parts = []
+    if built:
+        parts.append(f"{len(built)} model(s) failed ({', '.join(built[:3])})")
+    if tests:
+        parts.append(f"{len(tests)} test(s) failed ({', '.join(tests[:3])})")
+    if not parts and failures:
+        parts.append(" ".join((failures[0].get("message") or failures[0]["unique_id"]).split())[:400])
+    # no failed node: dbt wrote no run_results.json (it stopped before running one) or one that names no
+    # failure (it stopped between nodes): its own words from its output are all there is
+    return "; ".join(parts) or result.error_from_output()
 
 
 def run(
@@ -62,21 +149,31 @@ def run(
     *,
     project_dir: Path,
     target_path: Path,
+    profiles_dir: Path | None = None,
+    raw_dir: Path | str | None = None,
+    warehouse: Path | None = None,
     extra_env: dict[str, str] | None = None,
     pass_fds: tuple[int, ...] = (),
     log_file: Path | None = None,
 ) -> DbtResult:
-    """Run `dbt <args>` in project_dir with its own target and log paths; never raises on failure."""
+    """Run `dbt <args>` in project_dir with its own target and log paths; never raises on failure.
+
+    Without `profiles_dir`, a DBT_PROFILES_DIR already set in this process's environment wins over
+    project_dir."""
     target_path.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.setdefault("DBT_PROFILES_DIR", str(project_dir))
-    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    env["DBT_TARGET_PATH"] = str(target_path)
-    env["DBT_LOG_PATH"] = str(target_path / "logs")
-    # logs/dbt.log at info, not debug: the debug log (every SQL statement, ~1 MB per no-op build at scale S)
-    # cost ~10 % of a no-op build's CPU (benchmarks/results/fixes.md); DBT_LOG_LEVEL_FILE=debug brings it back
-    env.setdefault("DBT_LOG_LEVEL_FILE", "info")
-    env.update(extra_env or {})
+    for name in RESULT_FILES:  # an earlier invocation's results are not this one's
+        (target_path / name).unlink(missing_ok=True)
+    env = environment(
+        profiles_dir=profiles_dir,
+        raw_dir=raw_dir,
+        warehouse=warehouse,
+        target_path=target_path,
+        extra=extra_env,
+        # logs/dbt.log at info, not debug: the debug log (every SQL statement, ~1 MB per no-op build at scale
+        # S) cost ~10 % of a no-op build's CPU (benchmarks/results/fixes.md); DBT_LOG_LEVEL_FILE=debug brings
+        # it back
+        defaults={"DBT_PROFILES_DIR": str(project_dir), "DBT_LOG_LEVEL_FILE": "info"},
+    )
     command = [executable(), *args]
     log.debug("running %s", " ".join(command))
     completed = subprocess.run(

@@ -316,29 +316,33 @@ def unknown_intents(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> 
     return [{"intent": intent, "contacts": count} for intent, count in rows]
 
 
-def _ranks(values: list[float]) -> list[float]:
-    order = sorted(range(len(values)), key=lambda index: values[index])
-    ranks = [0.0] * len(values)
-    position = 0
-    while position < len(order):
-        end = position
-        while end + 1 < len(order) and values[order[end + 1]] == values[order[position]]:
-            end += 1
-        for index in order[position : end + 1]:
-            ranks[index] = (position + end) / 2 + 1
-        position = end + 1
-    return ranks
+SPEARMAN_SQL = """
+    with
+
+    points as (
+        select unnest($xs::double[]) as x, unnest($ys::double[]) as y
+    ),
+
+    ranked as (
+        -- average ranks for ties: rank() is the first rank of a tied group, which spans count(*) ranks
+        select
+            rank() over (order by x) + (count(*) over (partition by x) - 1) / 2 as x_rank,
+            rank() over (order by y) + (count(*) over (partition by y) - 1) / 2 as y_rank
+        from points
+    )
+
+    select corr(x_rank, y_rank) from ranked
+"""
 
 
 def spearman(xs: list[float], ys: list[float]) -> float | None:
-    """Spearman rank correlation (average ranks for ties); None with fewer than 2 points or no spread."""
+    """Spearman rank correlation (average ranks for ties): DuckDB's corr() of the ranks; None with fewer
+    than 2 points or no spread."""
     if len(xs) < 2:
         return None
-    rx, ry = _ranks(xs), _ranks(ys)
-    mean_x, mean_y = sum(rx) / len(rx), sum(ry) / len(ry)
-    covariance = sum((a - mean_x) * (b - mean_y) for a, b in zip(rx, ry, strict=True))
-    spread = math.sqrt(sum((a - mean_x) ** 2 for a in rx) * sum((b - mean_y) ** 2 for b in ry))
-    return None if spread == 0 else covariance / spread
+    with duckdb.connect(config={"threads": 1}) as connection:  # one summing order: the same last digit
+        (rho,) = connection.execute(SPEARMAN_SQL, {"xs": xs, "ys": ys}).fetchone()
+    return None if rho is None or math.isnan(rho) else min(1.0, max(-1.0, rho))  # rounding: |rho| <= 1
 
 
 def effort_calibration(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> Check:

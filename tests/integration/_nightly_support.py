@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from scripts.ops import dbt
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # Small enough for the whole fault suite to run in minutes, big enough that every raw table has rows.
@@ -62,12 +64,10 @@ def nightly_command(raw_dir: Path, warehouse: Path, *args: str, freshness: bool 
 
 
 def nightly_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("CX_WAREHOUSE", None)
-    env.pop("CX_RAW_DIR", None)
-    env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
-    env.update(extra)
-    return env
+    """The nightly's environment: this one without CX_WAREHOUSE and CX_RAW_DIR (the tests pass --warehouse
+    and --raw-dir), dbt's profile from this project."""
+    base = {name: value for name, value in os.environ.items() if name not in ("CX_WAREHOUSE", "CX_RAW_DIR")}
+    return dbt.environment(profiles_dir=PROJECT_DIR, extra=extra, base=base)
 
 
 def run_nightly(

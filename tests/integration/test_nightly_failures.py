@@ -5,6 +5,7 @@ published warehouse byte for byte as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import os
@@ -89,23 +90,36 @@ def test_failing_error_severity_data_test_blocks_publishing(published) -> None:
     assert failing == ["assert_nightly_canary_is_off"]
 
 
-def test_stale_sources_are_recorded_and_never_block_publishing(published) -> None:
+def test_stale_sources_are_recorded_and_never_block_publishing(published, raw_copy: Path) -> None:
     raw, live = published
     assert_published(run_nightly(raw, live, freshness=True))
-    sources = latest_record(live)["freshness"]["sources"]
-    assert sorted(sources) == [
+    record = latest_record(live)["freshness"]
+    sources = record["sources"]
+    assert sorted(sources) == [  # platform.agents has no threshold: the roster lands when it changes
         "crm.customers",
         "crm.orders",
         "crm.subscriptions",
-        "platform.agents",
         "platform.contact_events",
         "platform.contacts",
         "platform.fraud_cases",
         "platform.survey_responses",
     ]
-    # the generated landing zone ends days before today: stale (warn or error), recorded, published anyway
+    # a generated landing zone is judged at the end of its last load day, not today: the feeds that land every
+    # night pass; whatever the status, it is recorded and the night is published
+    last_load = dt.date.fromisoformat(json.loads((raw / "_generator.json").read_text())["last_load_date"])
+    assert record["reference_at"] == f"{last_load + dt.timedelta(days=1)}T00:00:00+00:00"
+    assert "generated data" in record["reference"]
     assert {source["status"] for source in sources.values()} <= {"pass", "warn", "error"}
     assert all(source["max_loaded_at"] for source in sources.values())
+    assert sources["platform.contacts"]["status"] == "pass", sources
+
+    # the same files without the generator's manifest are a real landing zone: the wall clock, so every table
+    # is months old and warns
+    (raw_copy / "_generator.json").unlink()
+    moment = freshness.reference(str(raw_copy), {})
+    assert moment.at is None
+    real = freshness.measure(freshness.specs(str(raw_copy.resolve())), moment.at)["sources"]
+    assert {source["status"] for source in real.values()} == {"warn"}, real
 
 
 def test_freshness_is_what_dbt_source_freshness_says(published, tmp_path: Path) -> None:
@@ -127,12 +141,15 @@ def test_freshness_is_what_dbt_source_freshness_says(published, tmp_path: Path) 
     specs = freshness.specs(str(raw.resolve()))
     assert {s.name: (s.relation, s.loaded_at_field, s.warn_after, s.error_after) for s in specs} == expected
 
+    # dbt measures from the moment the nightly recorded when told it (macros/collect_freshness.sql)
+    assert record["reference_at"], "a generated landing zone has a reference moment"
     target = tmp_path / "target"
     dbt.run(
         ["source", "freshness"],
         project_dir=PROJECT_DIR,
         target_path=target,
-        extra_env={"CX_DBT_TARGET": "lint", "CX_RAW_DIR": str(raw.resolve())},
+        raw_dir=raw.resolve(),
+        extra_env={"CX_DBT_TARGET": "lint", "CX_FRESHNESS_AS_OF": record["reference_at"]},
     )
     by_dbt = {
         ".".join(item["unique_id"].split(".")[-2:]): item

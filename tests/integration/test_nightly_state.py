@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ import pytest
 
 from scripts import nightly
 from scripts.bench.compare import compare_warehouses
+from scripts.ops import dbt
 from tests.integration._nightly_support import (
     PROJECT_DIR,
     append_day,
@@ -214,11 +214,8 @@ def test_plain_dbt_build_warns_about_an_edited_incremental_model(nights: StateNi
     model.write_text(model.read_text() + "\n-- edited by tests/integration/test_nightly_state.py\n")
     dev = tmp_path / "dev.duckdb"
     shutil.copyfile(nights.live, dev)
-    env = nightly_env(
-        DBT_PROFILES_DIR=str(project),
-        CX_WAREHOUSE=str(dev),
-        CX_RAW_DIR=str(nights.raw),
-        DBT_TARGET_PATH=str(tmp_path / "target"),
+    env = dbt.environment(
+        profiles_dir=project, raw_dir=nights.raw, warehouse=dev, target_path=tmp_path / "target"
     )
     stored = (
         "select definition from ops.dbt_incremental_definitions "
@@ -227,8 +224,8 @@ def test_plain_dbt_build_warns_about_an_edited_incremental_model(nights: StateNi
     before = query(dev, stored)
 
     def build(*args: str) -> str:
-        dbt = str(Path(sys.executable).with_name("dbt"))
-        command = [dbt, "build", "--select", PLAIN_MODEL, "--exclude-resource-type", "unit_test", *args]
+        selection = ["--select", PLAIN_MODEL, "--exclude-resource-type", "unit_test"]
+        command = [dbt.executable(), "build", *selection, *args]
         completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
         assert completed.returncode == 0, completed.stdout[-3000:]
         return completed.stdout

@@ -79,11 +79,12 @@ def test_report_shows_the_write_floor_and_the_ratio_against_both_floors() -> Non
     targets = "\n".join(report.targets_table({"scales": {"L": scale}}))
 
     assert "| 20.0 | 3.00 |" in growth
-    assert "build / (read floor + write floor" in targets and "| 3.00 |" in targets
+    assert "| full refresh / (read floor + write floor) | ≤ 2.1 | 3.00 | NO |" in targets
+    assert "| persisted rows of a full build | ≤ 100 M | 0.0 M | yes |" in targets
     # phases left out of the run (replay, nightly) are not measured, not failed
-    assert "| full refresh | ≤ 300 s | 90.0 s | yes |" in targets
-    assert "| nightly one-day run / full refresh | ≤ 10% | — | — |" in targets
-    assert "(—) | — |" in targets
+    assert "| full refresh, s | report" in targets and "| 90.0 | — |" in targets
+    assert "| nightly one-day run / full refresh | ≤ 15% | — | — |" in targets
+    assert "| night after one edited mart / full refresh | ≤ 25% | — | — |" in targets
     without_full = {k: v for k, v in scale.items() if k != "full"} | {"days": 365}
     section = "\n".join(report.scale_section("L", without_full))
     assert "Write floor (every table of the full build, 2 tables, 5,300 rows" in section

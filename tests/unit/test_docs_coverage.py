@@ -4,20 +4,30 @@ Adapter implementations of a dispatched macro (`default__x`, `duckdb__x`) are co
 
 Parses the project with `dbt parse` into a temporary target path (the `lint` target: in-memory DuckDB, no
 warehouse, no raw data) and reads the manifest, so the docs site (`make docs`) has no empty page.
+
+Each column description is written once: a text that two columns share is a doc block (`_<folder>__docs.md`)
+that both columns name with `{{ doc("...") }}` (read from the YAML itself, since the manifest holds the
+rendered text).
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import subprocess
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import yaml
+
+from scripts.ops import dbt
 
 ROOT = Path(__file__).absolute().parents[2]
 DBT = ROOT / ".venv" / "bin" / "dbt"
 PROJECT = "cx_outcomes"
+# a description that only names a doc block: `'{{ doc("journey_id") }}'`
+DOC_REFERENCE = re.compile(r"""\{\{\s*doc\(\s*(["'])\w+\1\s*\)\s*\}\}""")
 
 
 @pytest.fixture(scope="module")
@@ -25,15 +35,9 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if not DBT.exists():
         pytest.skip(".venv/bin/dbt is missing (run `make install`)")
     target = tmp_path_factory.mktemp("dbt_target")
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(ROOT),
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(target / "logs"),
-        "CX_DBT_TARGET": "lint",
-        "CX_RAW_DIR": "/nonexistent",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = dbt.environment(
+        profiles_dir=ROOT, raw_dir="/nonexistent", target_path=target, extra={"CX_DBT_TARGET": "lint"}
+    )
     result = subprocess.run(
         [str(DBT), "parse", "--no-partial-parse", "--quiet"],
         cwd=ROOT,
@@ -134,3 +138,29 @@ def test_overview_page_exists(manifest: dict) -> None:
     overview = manifest["docs"].get(f"doc.{PROJECT}.__overview__")
     assert overview, "models/overview.md must define {% docs __overview__ %}"
     assert "deflection" in overview["block_contents"].lower()
+
+
+def _column_descriptions() -> dict[str, list[str]]:
+    """Every column description text of the models, seeds, snapshots and sources YAML -> where it is used."""
+    uses: dict[str, list[str]] = defaultdict(list)
+    for path in sorted([*ROOT.glob("models/**/*.yml"), *ROOT.glob("seeds/**/*.yml")]):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = [entry for key in ("models", "seeds", "snapshots") for entry in document.get(key) or []]
+        entries += [table for source in document.get("sources") or [] for table in source.get("tables") or []]
+        for entry in entries:
+            for column in entry.get("columns") or []:
+                text = (column.get("description") or "").strip()
+                if text and not DOC_REFERENCE.fullmatch(text):
+                    uses[text].append(f"{entry['name']}.{column['name']} ({path.relative_to(ROOT)})")
+    return uses
+
+
+def test_column_descriptions_are_written_once() -> None:
+    uses = _column_descriptions()
+    assert len(uses) > 100, "found too few column descriptions: is the YAML layout still models/**/*.yml?"
+    repeated = {text: where for text, where in uses.items() if len(where) > 1}
+    assert not repeated, (
+        f"{len(repeated)} column description(s) written more than once; move each into one "
+        "{% docs %} block and use '{{ doc(\"...\") }}':\n"
+        + "\n".join(f"  {text!r}:\n    " + "\n    ".join(where) for text, where in sorted(repeated.items()))
+    )

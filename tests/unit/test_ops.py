@@ -1,5 +1,6 @@
 """Fast checks of the nightly's building blocks (scripts/ops): contract rendering, landing-zone check,
-Spearman correlation, build lock and atomic publish. No dbt run needed."""
+Spearman correlation, the dbt environment and failure line, build lock and atomic publish. No dbt run
+needed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.ops import adapters, contract, landing_zone, salt, validate, warehouse
+from scripts.ops import adapters, contract, dbt, landing_zone, salt, validate, warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -90,10 +91,84 @@ def test_landing_zone_reports_a_missing_table(tmp_path: Path, raw_contract: dict
 
 
 def test_spearman_with_ties_and_degenerate_input() -> None:
-    assert validate.spearman([1, 2, 3, 4], [7.0, 5.0, 4.0, 1.0]) == pytest.approx(-1.0)
+    assert validate.spearman([1, 2, 3, 4], [7.0, 5.0, 4.0, 1.0]) == -1.0
     assert validate.spearman([1, 2, 3], [1.0, 1.0, 2.0]) == pytest.approx(0.8660254)
+    # scipy.stats.spearmanr's documented example (a tie in y): 0.8207826816681233
+    assert validate.spearman([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) == pytest.approx(0.8207826816681233, abs=1e-15)
     assert validate.spearman([1], [2.0]) is None
     assert validate.spearman([1, 2], [3.0, 3.0]) is None
+
+
+def test_spearman_agrees_with_scipy_on_ties() -> None:
+    stats = pytest.importorskip("scipy.stats")
+    xs = [1, 1, 2, 3, 3, 3, 4, 5, 5, 6]
+    ys = [2.0, 1.0, 1.0, 4.0, 3.5, 3.5, 3.5, 7.0, 6.0, 6.0]
+    assert validate.spearman(xs, ys) == pytest.approx(stats.spearmanr(xs, ys).statistic, abs=1e-12)
+
+
+def test_dbt_environment_sets_what_it_is_given_and_defaults_only_what_is_unset(tmp_path: Path) -> None:
+    base = {"PATH": "/bin", "DBT_PROFILES_DIR": "/from/shell", "CX_WAREHOUSE": "/from/shell.duckdb"}
+    env = dbt.environment(
+        raw_dir="raw", target_path=tmp_path, extra={"CX_DBT_TARGET": "lint"}, base=base,
+        defaults={"DBT_PROFILES_DIR": "/project", "DBT_LOG_LEVEL_FILE": "info"},
+    )  # fmt: skip
+    assert env == {
+        "PATH": "/bin",
+        "DBT_PROFILES_DIR": "/from/shell",  # a default never overrides what is set
+        "CX_WAREHOUSE": "/from/shell.duckdb",  # not given: kept
+        "CX_RAW_DIR": "raw",
+        "DBT_TARGET_PATH": str(tmp_path),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "CX_DBT_TARGET": "lint",
+        "DBT_LOG_LEVEL_FILE": "info",
+    }
+    given = dbt.environment(profiles_dir=Path("/project"), log_path=Path("/logs"), base=base)
+    assert given["DBT_PROFILES_DIR"] == "/project" and given["DBT_LOG_PATH"] == "/logs"
+    assert dbt.environment(base={}, extra={"DBT_SEND_ANONYMOUS_USAGE_STATS": "true"}) == {
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "true"
+    }
+
+
+def _dbt_result(tmp_path: Path, stdout: str = "", returncode: int = 1) -> dbt.DbtResult:
+    return dbt.DbtResult(["build"], returncode, stdout, "", tmp_path)
+
+
+def test_dbt_failure_line_names_failed_models_and_tests_from_run_results(tmp_path: Path) -> None:
+    results = [
+        {"unique_id": "seed.cx.intents", "status": "success"},
+        {"unique_id": "model.cx.fct_contacts", "status": "error", "message": "Binder Error"},
+        {"unique_id": "model.cx.fct_journeys", "status": "skipped"},
+        {"unique_id": "test.cx.unique_fct_contacts_contact_id.1a2b", "status": "fail", "message": "Got 2"},
+        {"unique_id": "test.cx.not_null_x.3c4d", "status": "warn", "message": "Got 1"},
+        {"unique_id": "test.cx.assert_nightly_canary_is_off", "status": "error", "message": "boom"},
+        {"unique_id": "unit_test.cx.fct_contacts.test_chaining", "status": "fail", "message": "diff"},
+    ]
+    line = dbt.failure_line(_dbt_result(tmp_path, "Encountered an error:\nnot this"), {"results": results})
+    assert line == (
+        "1 model(s) failed (fct_contacts); "
+        "3 test(s) failed (unique_fct_contacts_contact_id, assert_nightly_canary_is_off, test_chaining)"
+    )
+    models = [{"unique_id": f"model.cx.m{i}", "status": "error"} for i in range(5)]
+    assert dbt.failure_line(_dbt_result(tmp_path), {"results": models}) == "5 model(s) failed (m0, m1, m2)"
+
+
+def test_dbt_failure_line_reads_a_hook_from_run_results_and_dbt_output_only_without_them(
+    tmp_path: Path,
+) -> None:
+    hook = {
+        "unique_id": "operation.cx.cx-on-run-start-0",
+        "status": "error",
+        "message": "cx.on-run-start.0 failed, error:\n Catalog Error: no table",
+    }
+    line = dbt.failure_line(_dbt_result(tmp_path), {"results": [hook]})
+    assert line == "cx.on-run-start.0 failed, error: Catalog Error: no table"
+    output = "12:00:01  Running with dbt\n12:00:02  Encountered an error:\nParsing Error\n  at models/x.sql\n"
+    assert dbt.failure_line(_dbt_result(tmp_path, output), None) == "Parsing Error at models/x.sql"
+    assert dbt.failure_line(_dbt_result(tmp_path, "Database Error in model x"), {"results": []}) == (
+        "Database Error in model x"
+    )
+    assert dbt.failure_line(_dbt_result(tmp_path, "", 2), None) == "dbt exited with 2"
 
 
 def test_lock_is_exclusive(tmp_path: Path) -> None:

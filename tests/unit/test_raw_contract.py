@@ -9,16 +9,14 @@ or another run's artefacts.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from scripts.ops import adapters
+from scripts.ops import adapters, dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SOURCES_FILES = sorted(PROJECT_DIR.glob("models/staging/*/_*__sources.yml"))
@@ -37,24 +35,17 @@ SPEC_PRIMARY_KEYS: dict[str, list[str]] = {
 }
 
 
-def _dbt_executable() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
-
-
 @pytest.fixture(scope="session")
 def raw_contract(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     target_path = tmp_path_factory.mktemp("dbt_target")
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "DBT_TARGET_PATH": str(target_path),
-        "CX_DBT_TARGET": "lint",
-        "CX_RAW_DIR": str(tmp_path_factory.mktemp("raw")),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = dbt.environment(
+        profiles_dir=PROJECT_DIR,
+        raw_dir=tmp_path_factory.mktemp("raw"),
+        target_path=target_path,
+        extra={"CX_DBT_TARGET": "lint"},
+    )
     result = subprocess.run(
-        [_dbt_executable(), "run-operation", "cx_print_raw_contract", "--quiet"],
+        [dbt.executable(), "run-operation", "cx_print_raw_contract", "--quiet"],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
