@@ -34,10 +34,15 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+import psutil
+
+from scripts import nightly
 from scripts.bench import data, floor, procmon, replay, report
+from scripts.ops import dbt, warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHORT_S = 90.0  # a phase shorter than this is repeated (up to --max-runs) and its median reported
+EDITED_MART = "mart_first_contact_resolution"  # the mart the edited-project night changes (a comment)
 
 
 def log(message: str) -> None:
@@ -104,12 +109,9 @@ def machine() -> dict:
         ),
         platform.processor(),
     )
-    mem_kb = int(
-        next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1]
-    )
     return {
         "nproc": os.cpu_count(),
-        "ram_gib": round(mem_kb / 2**20, 1),
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "cpu": cpu,
         "kernel": platform.release(),
     }
@@ -128,11 +130,6 @@ def versions() -> dict:
         "dbt-duckdb": version("dbt-duckdb"),
         "duckdb": version("duckdb"),
     }
-
-
-def dbt_bin() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def node_spans(run_results: dict) -> dict:
@@ -237,19 +234,14 @@ class Bench:
         self.cache: dict = {}
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            DBT_PROFILES_DIR=str(self.project),
-            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-            CX_RAW_DIR=str(self.raw),
-            CX_MEMORY_LIMIT=self.args.memory_limit,
-            CX_THREADS=str(self.args.threads),
-            DBT_TARGET_PATH=str(self.target_full),
-            DBT_LOG_PATH=str(self.root / "logs"),
-            CX_WAREHOUSE=str(self.warehouse_full),
+        return dbt.environment(
+            profiles_dir=self.project,
+            raw_dir=self.raw,
+            warehouse=self.warehouse_full,
+            target_path=self.target_full,
+            log_path=self.root / "logs",
+            extra={"CX_MEMORY_LIMIT": self.args.memory_limit, "CX_THREADS": str(self.args.threads), **extra},
         )
-        env.update(extra)
-        return env
 
     # ---- data ----------------------------------------------------------------------------------
     def prepare(self) -> dict:
@@ -282,8 +274,10 @@ class Bench:
 
     # ---- full refresh --------------------------------------------------------------------------
     def full_refresh(self) -> dict:
-        procmon.run([dbt_bin(), "parse", "--quiet"], env=self.env(), cwd=self.project, log_file=self.log_file)
-        command = [dbt_bin(), "build", "--full-refresh", "--exclude-resource-type", "unit_test"]
+        procmon.run(
+            [dbt.executable(), "parse", "--quiet"], env=self.env(), cwd=self.project, log_file=self.log_file
+        )
+        command = [dbt.executable(), "build", "--full-refresh", "--exclude-resource-type", "unit_test"]
 
         def once(i: int) -> dict:
             data.remove_database(self.warehouse_full)
@@ -424,8 +418,15 @@ class Bench:
         base = self.root / "nightly_base.duckdb"
         # repeats restore the published warehouse first: only worth the copy when a run is short
         repeatable = (full["wall_s"] or 1e9) < 10 * SHORT_S
+        # the nightly keeps the published build's dbt manifest beside the file (its state comparison): a
+        # restored file needs its manifest back, or the repeat is a full refresh
+        state = warehouse.build_dir(live) / nightly.STATE_DIR_NAME
+        base_state = self.root / "nightly_base_state"
         if repeatable:
             shutil.copy(live, base)
+            data.remove(base_state)
+            if state.is_dir():
+                shutil.copytree(state, base_state)
         appended = self._append()
         log(
             f"{self.scale.name}: appended {appended.get('load_date', 'one day')} "
@@ -435,6 +436,9 @@ class Bench:
         def once(i: int) -> dict:
             if i:
                 shutil.copy(base, live)
+                data.remove(state)
+                if base_state.is_dir():
+                    shutil.copytree(base_state, state)
             log(f"{self.scale.name}: nightly incremental run {i + 1}")
             m = procmon.run(cmd, env=env, cwd=self.project, log_file=self.log_file)
             record = self._run_record(live)
@@ -445,6 +449,7 @@ class Bench:
                 "run": i + 1,
                 "exit_code": m.returncode,
                 "message": record.get("message"),
+                "rebuild": record.get("rebuild"),
                 "forced_full_refresh": record.get("full_refresh"),
                 "full_refresh_reason": record.get("full_refresh_reason"),
                 "steps": record.get("steps"),
@@ -453,19 +458,60 @@ class Bench:
             }
 
         runs = repeated(f"{self.scale.name} nightly", self.args, once, max_runs=None if repeatable else 1)
+        # what a night pays before any data, and a night after a deploy that edited one mart
+        noop = self._one_night("no-op nightly (nothing new)", cmd, env, self.project)
+        edited = self._one_night(f"nightly after an edit of {EDITED_MART}", cmd, env, self._edited_project())
         self._unappend(appended)
         data.remove(base)
+        data.remove(base_state)
         med = median_run(runs)
         return {
             "mode": "scripts.nightly",
             "full_refresh": full,
             "append": appended,
             "incremental_runs": runs,
+            "noop": noop,
+            "edited_mart": edited | {"model": EDITED_MART},
             "wall_s": med["wall_s"],
             "median_run": med["run"],
             "peak_tree_rss_gib": max(r["peak_tree_rss_gib"] for r in runs),
             "warehouse_gib": round(live.stat().st_size / 2**30, 3) if live.exists() else None,
         }
+
+    def _one_night(self, what: str, cmd: list[str], env: dict[str, str], project: Path) -> dict:
+        """One more scripts.nightly run on the published warehouse, from `project`; its wall time and what the
+        run record says it rebuilt."""
+        log(f"{self.scale.name}: {what}")
+        env = env | {"DBT_PROFILES_DIR": str(project)}
+        m = procmon.run(cmd, env=env, cwd=project, log_file=self.log_file)
+        record = self._run_record(self._nightly_cmd()[2])
+        if not m.ok:
+            raise RuntimeError(f"{what} failed (exit {m.returncode}):\n{m.stdout_tail}")
+        results = self._nightly_run_results(self._nightly_cmd()[2])
+        return m.as_dict() | {
+            "rebuild": record.get("rebuild"),
+            "steps": record.get("steps"),
+            "top_models": top_nodes(results) if results else None,
+        }
+
+    def _edited_project(self) -> Path:
+        """A copy of the benchmarked project with one mart edited (a comment: its file checksum changes, its
+        rows do not), as after a deploy: the nightly's state comparison should rebuild that mart and its
+        descendants."""
+        copy = self.root / "project_edited"
+        data.remove(copy)
+        shutil.copytree(
+            self.project,
+            copy,
+            symlinks=True,
+            ignore=shutil.ignore_patterns(
+                ".git", ".venv", "target", "logs", "warehouse", "data", "benchmarks", "__pycache__"
+            ),
+        )
+        mart = next(copy.glob(f"models/**/{EDITED_MART}.sql"))
+        edit = "\n-- benchmark: an edited mart (its checksum changes, not its rows)\n"
+        mart.write_text(mart.read_text() + edit)
+        return copy
 
     def full_via_nightly(self) -> dict:
         """--full-via-nightly: the full refresh is dbt's build step inside scripts.nightly --full-refresh, so
@@ -495,7 +541,7 @@ class Bench:
         env = self.env(CX_WAREHOUSE=str(live), DBT_TARGET_PATH=str(target))
         log(f"{self.scale.name}: dbt build (no --full-refresh) after the new day")
         m = procmon.run(
-            [dbt_bin(), "build", "--exclude-resource-type", "unit_test"],
+            [dbt.executable(), "build", "--exclude-resource-type", "unit_test"],
             env=env,
             cwd=self.project,
             log_file=self.log_file,
