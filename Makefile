@@ -36,7 +36,7 @@ TEST_DIR := $(CURDIR)/target/test
 TEST_RAW := $(TEST_DIR)/raw
 TEST_WAREHOUSE := $(TEST_DIR)/warehouse/cx.duckdb
 
-.PHONY: help install demo generate build summary test lint lint-sql lint-py test-build pytest clean
+.PHONY: help install demo generate build summary test lint lint-sql lint-py test-build pytest clean contract
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -50,7 +50,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install pinned dependencies
 
-demo: $(STAMP) ## install → generate the default dataset → nightly build → headline summary (SOURCE=amazon_connect: from Connect records)
+# The raw contract's home is the sources YAML; dbt reads a copy generated from it (scripts/ops/contract.py says
+# why). Every target that runs dbt regenerates the copy first when the YAML is newer.
+CONTRACT_MACRO := macros/cx_raw_contract.sql
+$(CONTRACT_MACRO): $(wildcard models/staging/*/_*__sources.yml) | $(STAMP)
+	$(BIN)/python -m scripts.ops.contract --write
+
+contract: $(STAMP) ## regenerate macros/cx_raw_contract.sql from the raw contract in the sources YAML
+	$(BIN)/python -m scripts.ops.contract --write
+
+demo: $(STAMP) $(CONTRACT_MACRO) ## install → generate the default dataset → nightly build → headline summary (SOURCE=amazon_connect: from Connect records)
 	$(BIN)/python -m scripts.generate_data --seed $(DEMO_SEED) --customers $(DEMO_CUSTOMERS) \
 		--start-date $(DEMO_START) --days $(DEMO_DAYS) --out data/raw --overwrite $(DEMO_FORMAT_ARGS)
 	CX_SOURCES=$(DEMO_SOURCES) $(BIN)/python -m scripts.nightly --full-refresh
@@ -62,7 +71,7 @@ generate: $(STAMP) ## regenerate the demo dataset only (SOURCE=amazon_connect: C
 	$(BIN)/python -m scripts.generate_data --seed $(DEMO_SEED) --customers $(DEMO_CUSTOMERS) \
 		--start-date $(DEMO_START) --days $(DEMO_DAYS) --out data/raw --overwrite $(DEMO_FORMAT_ARGS)
 
-build: $(STAMP) ## nightly build of the demo warehouse (incremental; SOURCE=amazon_connect as for demo, or CX_SOURCES)
+build: $(STAMP) $(CONTRACT_MACRO) ## nightly build of the demo warehouse (incremental; SOURCE=amazon_connect as for demo, or CX_SOURCES)
 	CX_SOURCES=$${CX_SOURCES:-$(DEMO_SOURCES)} $(BIN)/python -m scripts.nightly
 
 summary: $(STAMP) ## print the headline figures of the published warehouse
@@ -76,10 +85,10 @@ lint-py: $(STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 
-lint-sql: $(STAMP)
+lint-sql: $(STAMP) $(CONTRACT_MACRO)
 	CX_DBT_TARGET=lint $(BIN)/sqlfluff lint models analyses tests/data_tests
 
-test-build: $(STAMP) ## dbt build + tests on a small generated dataset with bad rows
+test-build: $(STAMP) $(CONTRACT_MACRO) ## dbt build + tests on a small generated dataset with bad rows
 	rm -rf $(TEST_DIR) && mkdir -p $(dir $(TEST_WAREHOUSE))
 	$(BIN)/python -m scripts.generate_data --seed 7 --customers 600 --start-date 2025-01-01 --days 150 \
 		--out $(TEST_RAW) --bad-rows --overwrite

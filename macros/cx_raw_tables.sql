@@ -1,13 +1,8 @@
 {% macro cx_raw_tables() -%}
-    {#- The eight raw tables of SPEC §2 as (source name, table name), in the order reports list them. -#}
-    {{ return([
-        ('crm', 'customers'),
-        ('platform', 'agents'),
-        ('platform', 'contacts'),
-        ('platform', 'contact_events'),
-        ('platform', 'survey_responses'),
-        ('crm', 'subscriptions'),
-        ('crm', 'orders'),
-        ('platform', 'fraud_cases'),
-    ]) }}
+    {#- The raw tables of the contract (cx_raw_contract) as (source name, table name), in contract order. -#}
+    {%- set tables = [] -%}
+    {%- for table_name, table in cx_raw_contract().items() -%}
+        {%- do tables.append((table.source, table_name)) -%}
+    {%- endfor -%}
+    {{ return(tables) }}
 {%- endmacro %}

@@ -81,6 +81,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from scripts.ops import adapters, contract
 from scripts.simulation import params as P
 from scripts.simulation.amazon_connect import (
     BAD_SEQUENCE,
@@ -117,7 +118,8 @@ LANDING_ZONE, AMAZON_CONNECT = "landing_zone", "amazon_connect"
 FORMATS = (LANDING_ZONE, AMAZON_CONNECT)
 ALL_CHANNELS, CONNECT_CHANNELS = "all", "connect"
 CHANNEL_SETS = (ALL_CHANNELS, CONNECT_CHANNELS)
-CONNECT_REPLACES = ("contacts", "contact_events")  # the tables that Connect's records stand for
+# the tables that Connect's records stand for (the adapter registry, macros/cx_platform_adapters.sql)
+CONNECT_REPLACES = tuple(adapters.registry(contract.PROJECT_DIR)[AMAZON_CONNECT]["provides"])
 SUPERSEDED_EXTRA = "superseded_extra"  # expected file: {table: valid re-deliveries that must lose}
 EXPECTED_QUARANTINE = "_expected_quarantine.json"
 GENERATOR_VERSION = 1

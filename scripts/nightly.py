@@ -618,7 +618,6 @@ def execute(run: Run) -> None:
 def _execute_locked(run: Run, lock_fd: int) -> None:
     live = run.live
     target = dbt_target(live)
-    work = warehouse.build_dir(live)
     previous = read_state(live)
     inputs = build_inputs(run.raw_dir, run.args.vars)
     definition = definition_digest()
@@ -626,7 +625,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
     run.record["previous_run_id"] = previous["run_id"] if previous else None
 
     with run.step("landing zone") as note:
-        contract = contract_module.load(PROJECT_DIR, work)
+        contract = contract_module.load(PROJECT_DIR)
         since = None if (run.args.full_refresh or previous is None) else previous["built_started_at"]
         try:
             reports = landing_zone.check(

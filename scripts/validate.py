@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"validate: {warehouse} does not exist", file=sys.stderr)
         return 3
     raw_dir = args.raw_dir if "://" in args.raw_dir else str(Path(args.raw_dir).resolve())
-    contract = contract_module.load(PROJECT_DIR, Path(os.environ.get("TMPDIR", "/tmp")))
+    contract = contract_module.load(PROJECT_DIR)
     try:
         result = validate.validate(warehouse, raw_dir, contract)
     except duckdb.Error as error:

@@ -1,6 +1,6 @@
 """Operations: the pieces of the nightly build (SPEC §7), each a small module with a `main()` where useful.
 
-- `contract`: the raw landing-zone contract (macros/cx_raw_contract.sql) as Python data.
+- `contract`: the raw landing-zone contract (the sources YAML meta) as Python data.
 - `landing_zone`: check every raw table, file and contract column before anything is built.
 - `dbt`: run dbt in a subprocess (one invocation at a time) and read its artefacts.
 - `warehouse`: the build lock, the candidate copy and the atomic publish.

@@ -1,9 +1,10 @@
 """The platform adapters (SPEC §8) as Python data, and which sources a build has switched on.
 
 macros/cx_platform_adapters.sql is the one place that lists the platforms' objects (where their files land,
-the SPEC §2 table each feeds, its name in mart_data_quality); it is plain Jinja returning a dict, rendered
-here like the raw contract. The switch is the dbt var `sources` (a list, or a comma-separated string), which
-defaults to the environment variable CX_SOURCES, else `landing_zone`: the rule of cx_enabled_sources.sql.
+the SPEC §2 table each feeds, its name in mart_data_quality); it is plain Jinja returning a dict (dbt needs it
+at parse time, before the sources YAML is read), rendered here with contract.render_macro. The switch is the
+dbt var `sources` (a list, or a comma-separated string), which defaults to the environment variable
+CX_SOURCES, else `landing_zone`: the rule of cx_enabled_sources.sql.
 """
 
 from __future__ import annotations

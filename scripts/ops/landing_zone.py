@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("raw_dir", nargs="?", default="data/raw")
     args = parser.parse_args(argv)
     project_dir = Path(__file__).resolve().parents[2]
-    contract = contract_module.load(project_dir, Path("/tmp"))
+    contract = contract_module.load(project_dir)
     try:
         sources = adapters.enabled_sources(project_dir)
         reports = check(

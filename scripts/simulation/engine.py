@@ -16,20 +16,12 @@ import numpy as np
 from scripts.simulation import params as P
 from scripts.simulation.contacts import NULL, Journeys, categorical, time_of_day
 from scripts.simulation.journeys import JourneySimulator
+from scripts.simulation.tables import TABLE_INDEX
 
 DAY = P.SECONDS_PER_DAY
 EVENT_BASE = ("cid", "etype", "t", "attr")
 EVENT_AUTH = ("a_method", "a_match", "a_synth", "a_result")
-TABLES = (
-    "customers",
-    "agents",
-    "contacts",
-    "contact_events",
-    "survey_responses",
-    "subscriptions",
-    "orders",
-    "fraud_cases",
-)
+TABLES = tuple(TABLE_INDEX)  # the raw contract's tables, in its order
 
 
 def epoch_seconds(date: dt.date) -> float:

@@ -8,44 +8,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from scripts.ops.contract import accepted_values
+
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_HOUR = 3_600
 SECONDS_PER_MINUTE = 60
 MAX_ATTEMPTS = 6  # attempts per issue (journey as simulated)
 MAX_LEGS = 4  # contacts per transfer chain
 
-# --- SPEC §2 enums -------------------------------------------------------------------------
-CHANNELS = ("voice", "chat", "email", "messaging", "web")
-VOICE, CHAT, EMAIL, MESSAGING, WEB = range(5)
-INITIATION_METHODS = ("inbound", "outbound", "transfer", "callback", "api")
-INBOUND, OUTBOUND, TRANSFER, CALLBACK, API = range(5)
-DISPOSITIONS = ("resolved", "unresolved", "escalated", "abandoned", "transferred")
-RESOLVED, UNRESOLVED, ESCALATED, ABANDONED, TRANSFERRED = range(5)
-EVENT_TYPES = (
-    "ivr_menu",
-    "queue_enter",
-    "queue_exit",
-    "agent_connect",
-    "hold_start",
-    "hold_end",
-    "transfer",
-    "bot_start",
-    "bot_turn",
-    "bot_handoff",
-    "bot_end",
-    "ai_suggestion",
-    "ai_summary",
-    "auth_attempt",
-    "sensitive_action",
-    "disconnect",
+# --- SPEC §2 enums, from the raw contract (the sources YAML; scripts/ops/contract.py) -----------
+# The simulator refers to values by name; a value added to an enum is accepted by the warehouse at once and
+# is generated once the behaviour tables below give it a share.
+CHANNELS = accepted_values("contacts", "channel")
+VOICE, CHAT, EMAIL, MESSAGING, WEB = (
+    CHANNELS.index(c) for c in ("voice", "chat", "email", "messaging", "web")
 )
+INITIATION_METHODS = accepted_values("contacts", "initiation_method")
+INBOUND, OUTBOUND, TRANSFER, CALLBACK, API = (
+    INITIATION_METHODS.index(m) for m in ("inbound", "outbound", "transfer", "callback", "api")
+)
+DISPOSITIONS = accepted_values("contacts", "disposition")
+RESOLVED, UNRESOLVED, ESCALATED, ABANDONED, TRANSFERRED = (
+    DISPOSITIONS.index(d) for d in ("resolved", "unresolved", "escalated", "abandoned", "transferred")
+)
+EVENT_TYPES = accepted_values("contact_events", "event_type")
 EV = {name: i for i, name in enumerate(EVENT_TYPES)}
 # Tie-break order for events with the same timestamp (lower first).
 EVENT_ORDER = np.array([1, 2, 3, 4, 6, 7, 9, 1, 2, 3, 4, 5, 8, 1, 6, 10], dtype=np.int8)
-SEGMENTS = ("consumer", "smb", "enterprise")
-SURVEY_TYPES = ("csat", "ces", "nps")
-CSAT, CES, NPS = range(3)
-ORDER_STATUSES = ("completed", "refunded", "cancelled")
+SEGMENTS = accepted_values("customers", "segment")
+SURVEY_TYPES = accepted_values("survey_responses", "survey_type")
+CSAT, CES, NPS = (SURVEY_TYPES.index(s) for s in ("csat", "ces", "nps"))
+ORDER_STATUSES = accepted_values("orders", "status")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD")  # JPY is in the seed but never generated
 
 # --- intents (the `intents` seed) plus a few free-text ones the warehouse maps to `other` ---

@@ -12,77 +12,35 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scripts.ops import contract
 from scripts.simulation import params as P
 from scripts.simulation.contacts import ATTR_AUTH, ATTR_STRINGS, DISCONNECT_REASONS
 
-TABLE_INDEX = {
-    name: i
-    for i, name in enumerate(
-        (
-            "customers",
-            "agents",
-            "contacts",
-            "contact_events",
-            "survey_responses",
-            "subscriptions",
-            "orders",
-            "fraud_cases",
-        )
-    )
-}
-
-# SPEC §2 columns and types (plus _loaded_at); the order is the order written.
+# The SPEC §2 tables and columns come from the raw contract (the sources YAML, scripts/ops/contract.py):
+# the contract's table order is TABLE_INDEX (each table's random stream), its column order the order written.
+_CONTRACT = contract.load()
+TABLE_INDEX = {name: i for i, name in enumerate(_CONTRACT)}
 TS = pa.timestamp("us")
 MONEY = pa.decimal128(12, 2)
 S = pa.string()
-SCHEMAS: dict[str, list[tuple[str, pa.DataType]]] = {
-    "customers": [
-        ("customer_id", S), ("full_name", S), ("email", S), ("phone", S), ("segment", S),
-        ("region", S), ("preferred_channel", S), ("created_at", TS), ("updated_at", TS),
-    ],
-    "agents": [
-        ("agent_id", S), ("agent_name", S), ("team", S), ("site", S), ("hired_at", TS),
-    ],
-    "contacts": [
-        ("contact_id", S), ("initial_contact_id", S), ("previous_contact_id", S),
-        ("customer_id", S), ("channel", S), ("initiation_method", S), ("queue", S),
-        ("agent_id", S), ("intent", S), ("initiated_at", TS), ("enqueued_at", TS),
-        ("connected_to_agent_at", TS), ("disconnected_at", TS), ("disconnect_reason", S),
-        ("disposition", S), ("customer_endpoint", S), ("case_id", S),
-    ],
-    "contact_events": [
-        ("event_id", S), ("contact_id", S), ("event_type", S), ("event_at", TS),
-        ("attributes", S),
-    ],
-    "survey_responses": [
-        ("response_id", S), ("contact_id", S), ("customer_id", S), ("survey_type", S),
-        ("score", pa.float64()), ("scale_min", pa.float64()), ("scale_max", pa.float64()),
-        ("responded_at", TS),
-    ],
-    "subscriptions": [
-        ("subscription_id", S), ("customer_id", S), ("plan", S), ("mrr", MONEY),
-        ("currency", S), ("started_at", TS), ("cancelled_at", TS), ("cancel_reason", S),
-        ("updated_at", TS),
-    ],
-    "orders": [
-        ("order_id", S), ("customer_id", S), ("ordered_at", TS), ("amount", MONEY),
-        ("currency", S), ("status", S),
-    ],
-    "fraud_cases": [
-        ("fraud_case_id", S), ("customer_id", S), ("contact_id", S), ("reported_at", TS),
-        ("fraud_type", S), ("confirmed", pa.bool_()), ("loss_amount", MONEY),
-    ],
-}  # fmt: skip
-PRIMARY_KEYS = {
-    "customers": ("customer_id", "updated_at"),
-    "agents": ("agent_id",),
-    "contacts": ("contact_id",),
-    "contact_events": ("event_id",),
-    "survey_responses": ("response_id",),
-    "subscriptions": ("subscription_id", "updated_at"),
-    "orders": ("order_id",),
-    "fraud_cases": ("fraud_case_id",),
+# Arrow type per contract cx_type (text-like types are written as strings, the json attributes too)
+ARROW_TYPES = {
+    "text": S,
+    "enum": S,
+    "intent": S,
+    "currency": S,
+    "json": S,
+    "timestamp": TS,
+    "double": pa.float64(),
+    "decimal": MONEY,
+    "boolean": pa.bool_(),
 }
+# columns written from the simulation (the contract's, without _loaded_at, which the writer adds)
+SCHEMAS: dict[str, list[tuple[str, pa.DataType]]] = {
+    name: [(c["name"], ARROW_TYPES[c["cx_type"]]) for c in spec["columns"] if c["name"] != "_loaded_at"]
+    for name, spec in _CONTRACT.items()
+}
+PRIMARY_KEYS = {name: tuple(spec["primary_key"]) for name, spec in _CONTRACT.items()}
 # numeric key column(s) of each simulated batch: sort order inside a file
 SORT_KEYS = {
     "customers": ("cust", "upd_t"),

@@ -26,7 +26,7 @@ MIN_SUBSTRING_LENGTH = 6
 
 def pii_columns() -> dict[str, list[str]]:
     """{raw table: [its personal-data columns]} from the raw contract (the one place they are declared)."""
-    tables = raw_contract.render_macro(PROJECT_DIR)
+    tables = raw_contract.load(PROJECT_DIR)
     found = {
         table: [column["name"] for column in spec["columns"] if column.get("pii")]
         for table, spec in tables.items()

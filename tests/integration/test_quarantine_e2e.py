@@ -8,16 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-TABLES = (
-    "customers",
-    "agents",
-    "contacts",
-    "contact_events",
-    "survey_responses",
-    "subscriptions",
-    "orders",
-    "fraud_cases",
-)
+from scripts.ops import contract
+
+TABLES = tuple(contract.load())  # the raw contract's tables
 
 
 def test_quarantine_counts_match_the_injected_bad_rows(warehouse_conn, test_raw_dir: Path):

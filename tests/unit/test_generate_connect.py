@@ -21,12 +21,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.generate_data import EXPECTED_QUARANTINE, MANIFEST, main
+from scripts.generate_data import CONNECT_REPLACES, EXPECTED_QUARANTINE, MANIFEST, main
+from scripts.simulation.engine import TABLES
 
 ARGS = ["--seed", "5", "--customers", "1500", "--start-date", "2025-03-01", "--quiet"]
 DAYS = 20
 CONNECT = ["--format", "amazon_connect"]
-OTHER_TABLES = ("customers", "agents", "survey_responses", "subscriptions", "orders", "fraud_cases")
+OTHER_TABLES = tuple(t for t in TABLES if t not in CONNECT_REPLACES)
 RECORDS = Path("amazon_connect") / "contact_records"
 PARITY = Path("amazon_connect") / "_parity.json"
 FILE_NAME = re.compile(r"^cx-ctr-stream-1-(\d{4})-(\d{2})-(\d{2})-(\d{2})-00-00-([0-9a-f]{8})\.json\.gz$")

@@ -19,62 +19,33 @@ import pyarrow.parquet as pq
 import pytest
 
 from scripts.generate_data import EXPECTED_QUARANTINE, MANIFEST, main
+from scripts.ops import contract
 from scripts.simulation.engine import TABLES
 from scripts.simulation.tables import PRIMARY_KEYS, SCHEMAS
 
 SMALL = ["--seed", "7", "--customers", "200", "--start-date", "2025-01-01", "--quiet"]
 BIG = ["--seed", "11", "--customers", "2000", "--days", "90", "--quiet"]
 
-# SPEC §2: columns that may be null, enum values, timestamps, money
+# SPEC §2 as the raw contract states it (the sources YAML): columns that may be null, enum values (a currency
+# is a code of the currency_rates seed), the tables whose rows may not predate their load, money columns
+CONTRACT = contract.load()
+CURRENCIES = pd.read_csv(contract.PROJECT_DIR / "seeds" / "currency_rates.csv")["currency"].tolist()
 NULLABLE = {
-    "customers": {"preferred_channel"},
-    "agents": set(),
-    "contacts": {
-        "previous_contact_id", "customer_id", "queue", "agent_id", "intent", "enqueued_at",
-        "connected_to_agent_at", "disconnect_reason", "disposition", "customer_endpoint", "case_id",
-    },
-    "contact_events": {"attributes"},
-    "survey_responses": {"contact_id", "customer_id"},
-    "subscriptions": {"cancelled_at", "cancel_reason"},
-    "orders": set(),
-    "fraud_cases": {"contact_id"},
-}  # fmt: skip
-CHANNELS = ["voice", "chat", "email", "messaging", "web"]
-EVENT_TYPES = [
-    "ivr_menu",
-    "queue_enter",
-    "queue_exit",
-    "agent_connect",
-    "hold_start",
-    "hold_end",
-    "transfer",
-    "bot_start",
-    "bot_turn",
-    "bot_handoff",
-    "bot_end",
-    "ai_suggestion",
-    "ai_summary",
-    "auth_attempt",
-    "sensitive_action",
-    "disconnect",
-]
-ENUMS = {
-    "customers": {"segment": ["consumer", "smb", "enterprise"], "preferred_channel": CHANNELS},
-    "contacts": {
-        "channel": CHANNELS,
-        "initiation_method": ["inbound", "outbound", "transfer", "callback", "api"],
-        "disposition": ["resolved", "unresolved", "escalated", "abandoned", "transferred"],
-    },
-    "contact_events": {"event_type": EVENT_TYPES},
-    "survey_responses": {"survey_type": ["csat", "ces", "nps"]},
-    "subscriptions": {"currency": ["usd", "eur", "gbp", "cad", "jpy"]},
-    "orders": {
-        "currency": ["usd", "eur", "gbp", "cad", "jpy"],
-        "status": ["completed", "refunded", "cancelled"],
-    },
+    table: {c["name"] for c in spec["columns"] if not c.get("required")} for table, spec in CONTRACT.items()
 }
-AFTER_LOAD_TABLES = {"contacts", "contact_events", "survey_responses", "orders", "fraud_cases"}
-MONEY_COLUMNS = {"subscriptions": "mrr", "orders": "amount", "fraud_cases": "loss_amount"}
+ENUMS = {
+    table: {
+        c["name"]: CURRENCIES if c["cx_type"] == "currency" else list(c["accepted_values"])
+        for c in spec["columns"]
+        if c["cx_type"] in ("enum", "currency")
+    }
+    for table, spec in CONTRACT.items()
+}
+CHANNELS = ENUMS["contacts"]["channel"]
+AFTER_LOAD_TABLES = {table for table, spec in CONTRACT.items() if spec.get("after_load_check")}
+MONEY_COLUMNS = {
+    table: c["name"] for table, spec in CONTRACT.items() for c in spec["columns"] if c["cx_type"] == "decimal"
+}
 TS_TYPE = pa.timestamp("us")
 
 

@@ -1,9 +1,9 @@
-"""The raw landing-zone contract (macros/cx_raw_contract.sql) agrees with sources and SPEC §2.
+"""The raw contract (the sources YAML's meta) reads the same in dbt and in Python, and holds together.
 
-The contract is read the way scripts/nightly.py reads it: `dbt run-operation
-cx_print_raw_contract`, which prints it as one JSON line. dbt runs once per session, against the
-in-memory `lint` target and a throw-away target path, so the test never touches a warehouse file
-or another run's artefacts.
+dbt reads it through its graph (macros/cx_raw_contract.sql, printed by `dbt run-operation
+cx_print_raw_contract`); Python reads the YAML (scripts/ops/contract.py). dbt runs once per session, against
+the in-memory `lint` target and a throw-away target path, so the test never touches a warehouse file or
+another run's artefacts.
 """
 
 from __future__ import annotations
@@ -16,23 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.ops import adapters, dbt
+from scripts.ops import adapters, contract, dbt
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SOURCES_FILES = sorted(PROJECT_DIR.glob("models/staging/*/_*__sources.yml"))
-
-# SPEC §2, table "primary key" column, written out by hand on purpose: this is the check that the
-# contract did not drift from the SPEC.
-SPEC_PRIMARY_KEYS: dict[str, list[str]] = {
-    "customers": ["customer_id", "updated_at"],
-    "agents": ["agent_id"],
-    "contacts": ["contact_id"],
-    "contact_events": ["event_id"],
-    "survey_responses": ["response_id"],
-    "subscriptions": ["subscription_id", "updated_at"],
-    "orders": ["order_id"],
-    "fraud_cases": ["fraud_case_id"],
-}
+SOURCES_FILES = sorted(PROJECT_DIR.glob(contract.SOURCES_GLOB))
+CX_TYPES = {"text", "enum", "intent", "currency", "timestamp", "double", "decimal", "boolean", "json"}
+PII_KINDS = {"name", "email", "phone", "endpoint"}
 
 
 @pytest.fixture(scope="session")
@@ -59,53 +48,38 @@ def raw_contract(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
     return json.loads(json_lines[0])
 
 
-@pytest.fixture(scope="session")
-def source_columns() -> dict[str, tuple[str, list[str]]]:
-    """Table name → (source name, column names in order) from models/staging/*/_*__sources.yml."""
-    assert SOURCES_FILES, "no models/staging/*/_*__sources.yml found"
-    tables: dict[str, tuple[str, list[str]]] = {}
-    platforms = adapters.registry(PROJECT_DIR)
-    for path in SOURCES_FILES:
-        document = yaml.safe_load(path.read_text())
-        for source in document.get("sources", []):
-            if source["name"] in platforms:
-                continue  # a platform's own export (SPEC §8), checked against the adapter registry below
-            for table in source.get("tables", []):
-                assert table["name"] not in tables, f"{table['name']} declared twice ({path})"
-                columns = [column["name"] for column in table.get("columns", [])]
-                tables[table["name"]] = (source["name"], columns)
-    return tables
+def test_dbt_reads_the_contract_as_python_does(raw_contract: dict[str, dict[str, Any]]) -> None:
+    python = contract.load(PROJECT_DIR)
+    assert list(raw_contract) == list(python), "same tables in the same order"
+    assert raw_contract == python
 
 
-def test_contract_and_sources_declare_the_same_tables(
-    raw_contract: dict[str, dict[str, Any]],
-    source_columns: dict[str, tuple[str, list[str]]],
-) -> None:
-    assert sorted(raw_contract) == sorted(source_columns)
-    assert sorted(raw_contract) == sorted(SPEC_PRIMARY_KEYS)
+def test_the_dbt_copy_is_generated_from_the_yaml() -> None:
+    # a dbt run with a graph stops on a stale copy too (cx_raw_contract); `make contract` regenerates it
+    current = (PROJECT_DIR / contract.MACRO_FILE).read_text()
+    assert current == contract.macro_text(contract.load(PROJECT_DIR)), "stale copy: run `make contract`"
 
 
-@pytest.mark.parametrize("table", sorted(SPEC_PRIMARY_KEYS))
-def test_contract_columns_match_sources(
-    table: str,
-    raw_contract: dict[str, dict[str, Any]],
-    source_columns: dict[str, tuple[str, list[str]]],
-) -> None:
-    source_name, documented = source_columns[table]
-    contract_columns = [column["name"] for column in raw_contract[table]["columns"]]
-    assert raw_contract[table]["source"] == source_name
-    assert contract_columns == documented
-    assert len(set(contract_columns)) == len(contract_columns), "a column is declared twice"
-    assert "_loaded_at" in contract_columns, "SPEC §2: every table carries _loaded_at"
-
-
-@pytest.mark.parametrize(("table", "primary_key"), sorted(SPEC_PRIMARY_KEYS.items()))
-def test_primary_key_matches_spec(
-    table: str, primary_key: list[str], raw_contract: dict[str, dict[str, Any]]
-) -> None:
-    assert raw_contract[table]["primary_key"] == primary_key
-    required = {column["name"] for column in raw_contract[table]["columns"] if column.get("required")}
-    assert set(primary_key) <= required, "primary key columns must be required columns"
+@pytest.mark.parametrize("table", list(contract.load(PROJECT_DIR)))
+def test_each_table_holds_together(table: str) -> None:
+    spec = contract.load(PROJECT_DIR)[table]
+    names = [column["name"] for column in spec["columns"]]
+    assert len(set(names)) == len(names), "a column is declared twice"
+    assert names[-1] == "_loaded_at", "SPEC §2: every table carries _loaded_at, written last"
+    required = {column["name"] for column in spec["columns"] if column.get("required")}
+    assert spec["primary_key"] and set(spec["primary_key"]) <= required, (
+        "primary key columns must be required"
+    )
+    for key in ("time_order",):
+        assert set(spec.get(key, [])) <= set(names)
+    assert spec.get("orphan_column", names[0]) in names
+    for column in spec["columns"]:
+        assert column.get("cx_type") in CX_TYPES, f"{table}.{column['name']}: cx_type"
+        assert ("accepted_values" in column) == (column["cx_type"] == "enum"), f"{table}.{column['name']}"
+        assert column.get("pii") in PII_KINDS | {None}, f"{table}.{column['name']}: pii"
+        assert not (column.get("pii") and column["name"] in spec["primary_key"]), (
+            "a key is never personal data"
+        )
 
 
 def test_every_platform_object_has_its_source_table() -> None:
@@ -117,7 +91,7 @@ def test_every_platform_object_has_its_source_table() -> None:
     assert objects, "no platform adapter is registered"
     for obj in objects:
         assert (obj.source, obj.name) in declared, f"{obj.source}.{obj.name} has no source table"
-        assert obj.maps_to in SPEC_PRIMARY_KEYS
+        assert obj.maps_to in contract.load(PROJECT_DIR)
         mapping = adapters.registry(PROJECT_DIR)[obj.source]["objects"][obj.name]["mapping"]
         assert (PROJECT_DIR / "macros" / f"{mapping}.sql").exists(), f"macros/{mapping}.sql is missing"
         assert f"'{mapping}'" in (PROJECT_DIR / "macros" / "cx_platform_mapping.sql").read_text()
