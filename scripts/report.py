@@ -5,8 +5,9 @@ writer's lock), reads the outcome marts, and draws each chart with matplotlib in
 file needs no network, no JavaScript and no other file. A mart that does not exist yet (or is empty) gives a
 note in place of its chart instead of an error.
 
-Every rate is re-aggregated as Σ numerator / Σ denominator over the mart rows (SPEC §5), never as an average
-of rates.
+Every figure is a metric of the semantic layer (models/semantic: its formula, label and format, written once),
+computed by scripts/ops/metrics.py over the mart rows: a rate is Σ numerator / Σ denominator (SPEC §5), never
+an average of rates.
 
     python -m scripts.report --warehouse warehouse/cx.duckdb --out target/report.html
 """
@@ -32,9 +33,23 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from scripts.ops import metrics
+
 log = logging.getLogger("cx.report")
 
 DEFAULT_WAREHOUSE = "warehouse/cx.duckdb"
+LAYER = metrics.load()  # every formula, label and format comes from the semantic layer (models/semantic)
+# the figures at the top of the page: (metric, the mart it is computed over)
+HEADLINES = [
+    ("fcr_rate", "mart_first_contact_resolution"),
+    ("bot_containment_rate", "mart_deflection_vs_resolution"),
+    ("false_containment_rate", "mart_deflection_vs_resolution"),
+    ("avg_ces", "mart_customer_effort"),
+    ("retention_rate_90d", "mart_retention_by_ai_type"),
+    ("revenue_protected", "mart_revenue_protected"),
+    ("voice_risk_precision", "mart_voice_security"),
+    ("voice_risk_recall", "mart_voice_security"),
+]
 AI_TYPES = ["self_service_ai", "ai_to_agent", "ai_assisted_agent", "human_only", "unhandled"]
 AI_COLOURS = {
     "self_service_ai": "#1b9e77",
@@ -90,14 +105,34 @@ def _read(con: duckdb.DuckDBPyConnection, mart: str, sql: str) -> pd.DataFrame:
     return frame
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """Σ numerator / Σ denominator per row, null where the denominator is 0 (like cx_safe_divide)."""
-    denominator = denominator.astype("float64")
-    return numerator.astype("float64") / denominator.where(denominator != 0)
+def _metrics(
+    con: duckdb.DuckDBPyConnection, mart: str, names: list[str], group_by: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The semantic layer's metrics (scripts/ops/metrics.py) over outcomes.<mart>, one row per group
+    (group_by: {column name: SQL expression}), or MartMissingError when the mart is absent or empty."""
+    if not _mart_exists(con, mart):
+        raise MartMissingError(f"outcomes.{mart} is not in this warehouse yet")
+    group_by = group_by or {}
+    rows = metrics.evaluate(
+        con, f"outcomes.{mart}", names, group_by=[f"{sql} as {name}" for name, sql in group_by.items()]
+    )
+    frame = pd.DataFrame(rows, columns=[*group_by, *names])
+    if frame.empty:
+        raise MartMissingError(f"outcomes.{mart} has no rows yet")
+    for name in names:
+        frame[name] = frame[name].astype("float64")
+    return frame
 
 
-def _scalar_ratio(numerator: float, denominator: float) -> float | None:
-    return float(numerator) / float(denominator) if denominator else None
+def _whole_period(con: duckdb.DuckDBPyConnection, mart: str, names: list[str]) -> dict[str, float | None]:
+    return {
+        name: None if value is None else float(value)
+        for name, value in metrics.values(con, f"outcomes.{mart}", names).items()
+    }
+
+
+def _label(name: str) -> str:
+    return LAYER.metric(name).label
 
 
 def _percent_axis(ax: plt.Axes) -> None:
@@ -106,52 +141,26 @@ def _percent_axis(ax: plt.Axes) -> None:
 
 
 def draw_fcr_vs_containment(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> str | None:
-    frame = _read(
-        con,
-        "mart_deflection_vs_resolution",
-        """
-        select
-            date_trunc('month', attempt_date)::date as month,
-            sum(bot_attempts) as bot_attempts,
-            sum(contained_attempts) as contained_attempts,
-            sum(attempts) as attempts,
-            sum(deflected_attempts) as deflected_attempts,
-            sum(matured_journeys) as matured_journeys,
-            sum(fcr_journeys) as fcr_journeys,
-            sum(contained_journeys) as contained_journeys,
-            sum(contained_resolved_journeys) as contained_resolved_journeys,
-            sum(false_containment_journeys) as false_containment_journeys
-        from outcomes.mart_deflection_vs_resolution
-        group by 1
-        order by 1
-        """,
-    )
-    ax = fig.add_subplot()
-    series = {
-        "Bot containment rate (legacy)": (
-            _ratio(frame.contained_attempts, frame.bot_attempts),
-            "#d95f02",
-            "--",
-        ),
-        "Deflection rate (legacy)": (_ratio(frame.deflected_attempts, frame.attempts), "#999999", ":"),
-        "FCR rate": (_ratio(frame.fcr_journeys, frame.matured_journeys), "#1b9e77", "-"),
-        "Contained resolution rate": (
-            _ratio(frame.contained_resolved_journeys, frame.contained_journeys),
-            "#7570b3",
-            "-",
-        ),
+    mart = "mart_deflection_vs_resolution"
+    styles = {
+        "bot_containment_rate": ("#d95f02", "--"),
+        "deflection_rate": ("#999999", ":"),
+        "fcr_rate": ("#1b9e77", "-"),
+        "contained_resolution_rate": ("#7570b3", "-"),
     }
+    frame = _metrics(con, mart, list(styles), {"month": "date_trunc('month', attempt_date)::date"})
+    ax = fig.add_subplot()
     positions = list(range(len(frame)))
-    for label, (values, colour, style) in series.items():
-        ax.plot(positions, values, marker="o", color=colour, linestyle=style, label=label)
+    for name, (colour, style) in styles.items():
+        ax.plot(positions, frame[name], marker="o", color=colour, linestyle=style, label=_label(name))
     ax.set_xticks(positions)
     ax.set_xticklabels([f"{month:%Y-%m}" for month in frame.month])
     _percent_axis(ax)
     ax.set_xlabel("month of attempt / journey start")
     ax.legend(loc="lower left", fontsize=8, ncol=2)
     ax.grid(alpha=0.3)
-    containment = _scalar_ratio(frame.contained_attempts.sum(), frame.bot_attempts.sum())
-    false_containment = _scalar_ratio(frame.false_containment_journeys.sum(), frame.contained_journeys.sum())
+    whole = _whole_period(con, mart, ["bot_containment_rate", "false_containment_rate"])
+    containment, false_containment = whole["bot_containment_rate"], whole["false_containment_rate"]
     if containment is None or false_containment is None:
         return None
     # SPEC §4.3: the two rates side by side, never their difference (different denominators)
@@ -163,32 +172,22 @@ def draw_fcr_vs_containment(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> 
 
 
 def draw_resolution_by_ai_type(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> str | None:
-    frame = _read(
+    colours = {"fcr_rate": "#1b9e77", "resolution_rate": "#7570b3", "repeat_contact_rate": "#d95f02"}
+    frame = _metrics(
         con,
         "mart_first_contact_resolution",
-        """
-        select
-            ai_interaction_type,
-            sum(matured_journeys) as matured_journeys,
-            sum(fcr_journeys) as fcr_journeys,
-            sum(resolved_journeys) as resolved_journeys,
-            sum(repeat_journeys) as repeat_journeys
-        from outcomes.mart_first_contact_resolution
-        group by 1
-        """,
+        [*colours, "matured_journeys"],
+        {"ai_interaction_type": "ai_interaction_type"},
     )
     frame["order"] = frame.ai_interaction_type.map({name: i for i, name in enumerate(AI_TYPES)})
     frame = frame.sort_values("order")
     ax = fig.add_subplot()
     positions = range(len(frame))
     width = 0.27
-    bars = {
-        "FCR rate": (_ratio(frame.fcr_journeys, frame.matured_journeys), "#1b9e77"),
-        "Resolution rate": (_ratio(frame.resolved_journeys, frame.matured_journeys), "#7570b3"),
-        "Repeat contact rate": (_ratio(frame.repeat_journeys, frame.matured_journeys), "#d95f02"),
-    }
-    for offset, (label, (values, colour)) in zip((-width, 0, width), bars.items(), strict=True):
-        ax.bar([p + offset for p in positions], values.fillna(0), width, label=label, color=colour)
+    for offset, (name, colour) in zip((-width, 0, width), colours.items(), strict=True):
+        ax.bar(
+            [p + offset for p in positions], frame[name].fillna(0), width, label=_label(name), color=colour
+        )
     ax.set_xticks(list(positions))
     ax.set_xticklabels(
         [
@@ -204,17 +203,14 @@ def draw_resolution_by_ai_type(con: duckdb.DuckDBPyConnection, fig: plt.Figure) 
 
 
 def draw_effort_calibration(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> str | None:
-    frame = _read(
+    frame = _metrics(
         con,
         "mart_effort_calibration",
-        """
-        select effort_band, band_order, matured_journeys, ces_journeys, ces_score_total
-        from outcomes.mart_effort_calibration
-        order by band_order
-        """,
+        ["avg_ces", "matured_journeys", "ces_journeys"],
+        {"band_order": "band_order", "effort_band": "effort_band"},
     )
     ax = fig.add_subplot()
-    avg_ces = _ratio(frame.ces_score_total, frame.ces_journeys)
+    avg_ces = frame.avg_ces
     positions = list(range(len(frame)))
     ax.bar(positions, frame.matured_journeys, color="#cccccc", label="matured journeys")
     ax.set_xticks(positions)
@@ -273,19 +269,11 @@ def draw_retention_curves(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> st
 
 
 def draw_revenue_protected(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> str | None:
-    frame = _read(
+    frame = _metrics(
         con,
         "mart_revenue_protected",
-        """
-        select
-            ai_interaction_type,
-            sum(at_risk_journeys) as at_risk_journeys,
-            sum(revenue_at_risk) as revenue_at_risk,
-            sum(revenue_retained) as revenue_retained,
-            sum(revenue_protected) as revenue_protected
-        from outcomes.mart_revenue_protected
-        group by 1
-        """,
+        ["at_risk_journeys", "revenue_at_risk", "revenue_retained", "revenue_protected"],
+        {"ai_interaction_type": "ai_interaction_type"},
     )
     frame["order"] = frame.ai_interaction_type.map({name: i for i, name in enumerate(AI_TYPES)})
     frame = frame.sort_values("order")
@@ -323,20 +311,12 @@ def draw_revenue_protected(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> s
 
 
 def draw_voice_risk(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> str | None:
-    frame = _read(
+    mart = "mart_voice_security"
+    frame = _metrics(
         con,
-        "mart_voice_security",
-        """
-        select
-            date_trunc('month', attempt_date)::date as month,
-            sum(voice_attempts) as voice_attempts,
-            sum(flagged_attempts) as flagged_attempts,
-            sum(fraud_attempts) as fraud_attempts,
-            sum(true_positives) as true_positives
-        from outcomes.mart_voice_security
-        group by 1
-        order by 1
-        """,
+        mart,
+        ["voice_attempts", "flagged_attempts", "voice_risk_precision", "voice_risk_recall"],
+        {"month": "date_trunc('month', attempt_date)::date"},
     )
     ax = fig.add_subplot()
     positions = list(range(len(frame)))
@@ -353,25 +333,13 @@ def draw_voice_risk(con: duckdb.DuckDBPyConnection, fig: plt.Figure) -> str | No
     ax.set_xticklabels([f"{month:%Y-%m}" for month in frame.month])
     ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     twin = ax.twinx()
-    twin.plot(
-        positions,
-        _ratio(frame.true_positives, frame.flagged_attempts),
-        marker="o",
-        color="#d95f02",
-        label="precision",
-    )
-    twin.plot(
-        positions,
-        _ratio(frame.true_positives, frame.fraud_attempts),
-        marker="s",
-        color="#1b9e77",
-        label="recall",
-    )
+    twin.plot(positions, frame.voice_risk_precision, marker="o", color="#d95f02", label="precision")
+    twin.plot(positions, frame.voice_risk_recall, marker="s", color="#1b9e77", label="recall")
     _percent_axis(twin)
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], fontsize=8, loc="lower left")
-    precision = _scalar_ratio(frame.true_positives.sum(), frame.flagged_attempts.sum())
-    recall = _scalar_ratio(frame.true_positives.sum(), frame.fraud_attempts.sum())
+    whole = _whole_period(con, mart, ["voice_risk_precision", "voice_risk_recall"])
+    precision, recall = whole["voice_risk_precision"], whole["voice_risk_recall"]
 
     def fmt(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.0%}"
@@ -460,71 +428,18 @@ def render_chart(con: duckdb.DuckDBPyConnection, chart: Chart) -> RenderedChart:
 
 
 def _headline_figures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """A few whole-period figures for the top of the page; any that cannot be computed are left out."""
-    queries = [
-        (
-            "FCR rate",
-            "mart_first_contact_resolution",
-            "sum(fcr_journeys) / nullif(sum(matured_journeys), 0)",
-            "pct",
-        ),
-        (
-            "Bot containment rate (legacy)",
-            "mart_deflection_vs_resolution",
-            "sum(contained_attempts) / nullif(sum(bot_attempts), 0)",
-            "pct",
-        ),
-        (
-            "False containment rate",
-            "mart_deflection_vs_resolution",
-            "sum(false_containment_journeys) / nullif(sum(contained_journeys), 0)",
-            "pct",
-        ),
-        (
-            "Mean CES (1–7)",
-            "mart_customer_effort",
-            "sum(ces_score_total) / nullif(sum(ces_journeys), 0)",
-            "num",
-        ),
-        (
-            "90-day retention",
-            "mart_retention_by_ai_type",
-            "sum(retained_90d) / nullif(sum(eligible_90d), 0)",
-            "pct",
-        ),
-        ("Revenue protected", "mart_revenue_protected", "sum(revenue_protected)", "money"),
-        (
-            "Voice-risk precision",
-            "mart_voice_security",
-            "sum(true_positives) / nullif(sum(flagged_attempts), 0)",
-            "pct",
-        ),
-        (
-            "Voice-risk recall",
-            "mart_voice_security",
-            "sum(true_positives) / nullif(sum(fraud_attempts), 0)",
-            "pct",
-        ),
-    ]
+    """A few whole-period figures for the top of the page, labelled and formatted as the semantic layer says;
+    any that cannot be computed are left out."""
     figures = []
-    for label, mart, expression, kind in queries:
+    for name, mart in HEADLINES:
         try:
             if not _mart_exists(con, mart):
                 continue
-            row = con.execute(f"select {expression} from outcomes.{mart}").fetchone()
+            value = metrics.values(con, f"outcomes.{mart}", [name])[name]
         except duckdb.Error as error:
-            log.warning("headline %s skipped: %s", label, error)
+            log.warning("headline %s skipped: %s", name, error)
             continue
-        value = row[0] if row else None
-        if value is None:
-            text = "n/a"
-        elif kind == "pct":
-            text = f"{float(value):.1%}"
-        elif kind == "money":
-            text = f"{float(value):,.0f}"
-        else:
-            text = f"{float(value):.2f}"
-        figures.append((label, text))
+        figures.append((_label(name), LAYER.metric(name).display(value)))
     return figures
 
 

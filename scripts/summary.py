@@ -3,6 +3,8 @@
 Reads the warehouse read-only (BI tools and this script never take the write lock) and prints, from the marts:
 first contact resolution next to the legacy deflection numbers, effort, AI-assist uplift, retention, revenue
 protected and voice-risk detection quality. A mart that is not in the warehouse is reported as missing.
+Every figure is a metric of the semantic layer (models/semantic), computed by scripts/ops/metrics.py: its
+label, formula and format are written there once.
 
     python -m scripts.summary [--warehouse warehouse/cx.duckdb]
 """
@@ -21,21 +23,29 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from scripts.ops import metrics
+
 log = logging.getLogger(__name__)
 
 Row = tuple[str, str]
+LAYER = metrics.load()  # every formula comes from the semantic layer (models/semantic)
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.1f}%"
+def _metric_rows(
+    conn: duckdb.DuckDBPyConnection, relation: str, names: list[str], where: str | None = None
+) -> list[Row]:
+    """One row per metric: its label and value, both from the semantic layer (scripts/ops/metrics.py)."""
+    found = metrics.values(conn, relation, names, where=where)
+    return [(LAYER.metric(name).label, LAYER.metric(name).display(found[name])) for name in names]
 
 
-def _num(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:,.{digits}f}"
-
-
-def _ratio(numerator: float | None, denominator: float | None) -> float | None:
-    return None if not denominator else (numerator or 0) / denominator
+def _pair(conn: duckdb.DuckDBPyConnection, relation: str, label: str, first: str, second: str, **kw) -> Row:
+    """`first vs second` on one row (e.g. AI-assisted vs human-only)."""
+    found = metrics.values(conn, relation, [first, second], **kw)
+    return (
+        label,
+        f"{LAYER.metric(first).display(found[first])} vs {LAYER.metric(second).display(found[second])}",
+    )
 
 
 def _has(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -74,141 +84,114 @@ def data_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
 
 
 def resolution_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    fcr, one_touch, resolved, repeat, hopping, matured = _one(
+    return _metric_rows(
         conn,
-        """select sum(fcr_journeys), sum(one_touch_journeys), sum(resolved_journeys), sum(repeat_journeys),
-                  sum(channel_hopping_journeys), sum(matured_journeys)
-           from outcomes.mart_first_contact_resolution""",
+        "outcomes.mart_first_contact_resolution",
+        ["fcr_rate", "one_touch_rate", "resolution_rate", "repeat_contact_rate", "channel_hopping_rate"],
     )
-    return [
-        ("FCR rate (cross-channel, 7-day repeat window)", _pct(_ratio(fcr, matured))),
-        ("one-touch resolution rate", _pct(_ratio(one_touch, matured))),
-        ("resolution rate (however many attempts)", _pct(_ratio(resolved, matured))),
-        ("repeat contact rate", _pct(_ratio(repeat, matured))),
-        ("channel hopping rate", _pct(_ratio(hopping, matured))),
-    ]
 
 
 def deflection_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    row = _one(
-        conn,
-        """select sum(deflected_attempts), sum(attempts), sum(contained_attempts), sum(bot_attempts),
-                  sum(abandoned_attempts), sum(handle_seconds_total), sum(handled_contacts),
-                  sum(contained_resolved_journeys), sum(false_containment_journeys), sum(contained_journeys)
-           from outcomes.mart_deflection_vs_resolution""",
-    )
-    deflected, attempts, contained, bot, abandoned, handle, handled, c_resolved, c_false, c_journeys = row
     # SPEC §4.3: bot containment is shown next to false containment, never minus contained resolution (their
     # denominators differ: bot attempts vs contained journeys)
-    return [
-        ("legacy: deflection rate", _pct(_ratio(deflected, attempts))),
-        ("legacy: bot containment rate (of bot attempts)", _pct(_ratio(contained, bot))),
-        ("false containment rate (contained, not resolved first time)", _pct(_ratio(c_false, c_journeys))),
-        ("contained resolution rate (contained, resolved first time)", _pct(_ratio(c_resolved, c_journeys))),
-        ("abandonment rate", _pct(_ratio(abandoned, attempts))),
-        ("AHT (seconds)", _num(_ratio(handle, handled), 0)),
-    ]
+    return _metric_rows(
+        conn,
+        "outcomes.mart_deflection_vs_resolution",
+        [
+            "deflection_rate",
+            "bot_containment_rate",
+            "false_containment_rate",
+            "contained_resolution_rate",
+            "abandonment_rate",
+            "aht_seconds",
+        ],
+    )
 
 
 def effort_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    ces_total, ces_n, agree, effort_total, matured, high = _one(
+    return _metric_rows(
         conn,
-        """select sum(ces_score_total), sum(ces_journeys), sum(ces_agree_journeys), sum(effort_index_total),
-                  sum(matured_journeys), sum(high_effort_journeys)
-           from outcomes.mart_customer_effort""",
+        "outcomes.mart_customer_effort",
+        ["avg_ces", "ces_agree_rate", "avg_effort_index", "high_effort_rate"],
     )
-    return [
-        ("mean survey CES (1-7, 7 = easy)", _num(_ratio(ces_total, ces_n))),
-        ("CES agree rate (score >= 5)", _pct(_ratio(agree, ces_n))),
-        ("mean behavioural effort index (every journey)", _num(_ratio(effort_total, matured))),
-        ("high-effort rate", _pct(_ratio(high, matured))),
-    ]
 
 
 def uplift_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    rows = conn.execute(
-        """select sum(assisted_fcr_journeys), sum(assisted_journeys), sum(human_fcr_journeys),
-                  sum(human_journeys), sum(assisted_handle_seconds_total), sum(assisted_handled_contacts),
-                  sum(human_handle_seconds_total), sum(human_handled_contacts),
-                  sum(fcr_uplift_standardised * (assisted_journeys + human_journeys))
-                      / nullif(sum((assisted_journeys + human_journeys)
-                                   * (fcr_uplift_standardised is not null)::int), 0)
-           from outcomes.mart_ai_assist_uplift
-           where intent_group = 'all'"""
-    ).fetchone()
-    a_fcr, a_n, h_fcr, h_n, a_hs, a_hc, h_hs, h_hc, std = rows
-    a_rate, h_rate = _ratio(a_fcr, a_n), _ratio(h_fcr, h_n)
-    raw = None if a_rate is None or h_rate is None else a_rate - h_rate
-    a_aht, h_aht = _ratio(a_hs, a_hc), _ratio(h_hs, h_hc)
+    mart, every_intent = "outcomes.mart_ai_assist_uplift", "intent_group = 'all'"
     return [
-        ("FCR: AI-assisted agents vs human only", f"{_pct(a_rate)} vs {_pct(h_rate)}"),
-        ("FCR uplift, raw (points)", "n/a" if raw is None else f"{raw * 100:+.1f}"),
-        (
-            "FCR uplift, intent-standardised (points, monthly rows weighted by journeys)",
-            "n/a" if std is None else f"{std * 100:+.1f}",
+        _pair(
+            conn,
+            mart,
+            "FCR: AI-assisted vs human only",
+            "assisted_fcr_rate",
+            "human_fcr_rate",
+            where=every_intent,
         ),
-        ("AHT: AI-assisted vs human only (seconds)", f"{_num(a_aht, 0)} vs {_num(h_aht, 0)}"),
+        *_metric_rows(conn, mart, ["fcr_uplift", "fcr_uplift_standardised"], where=every_intent),
+        _pair(
+            conn,
+            mart,
+            "AHT: AI-assisted vs human only (s)",
+            "assisted_aht_seconds",
+            "human_aht_seconds",
+            where=every_intent,
+        ),
     ]
 
 
 def retention_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    rows = conn.execute(
-        """select ai_interaction_type, sum(retained_90d), sum(eligible_90d)
-           from outcomes.mart_retention_by_ai_type group by 1 order by 1"""
-    ).fetchall()
-    return [(f"90-day retention: {kind}", f"{_pct(_ratio(kept, n))} of {n or 0:,}") for kind, kept, n in rows]
+    rate = LAYER.metric("retention_rate_90d")
+    rows = metrics.evaluate(
+        conn,
+        "outcomes.mart_retention_by_ai_type",
+        [rate.name, "eligible_90d"],
+        group_by=["ai_interaction_type"],
+    )
+    return [(f"{rate.label}: {kind}", f"{rate.display(value)} of {n or 0:,}") for kind, value, n in rows]
 
 
 def revenue_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    at_risk, retained, protected, journeys, pending = _one(
-        conn,
-        """select sum(revenue_at_risk), sum(revenue_retained), sum(revenue_protected),
-                  sum(at_risk_journeys), sum(pending_at_risk_journeys)
-           from outcomes.mart_revenue_protected""",
-    )
+    mart = "outcomes.mart_revenue_protected"
+    found = metrics.values(conn, mart, ["at_risk_journeys", "pending_at_risk_journeys"])
     return [
-        ("at-risk journeys observable / pending", f"{journeys or 0:,} / {pending or 0:,}"),
-        ("annualised revenue at risk", _num(at_risk, 0)),
-        ("gross revenue retained (not the effect)", _num(retained, 0)),
-        ("revenue protected vs baseline (estimate)", _num(protected, 0)),
+        (
+            "at-risk journeys observable / pending",
+            f"{found['at_risk_journeys'] or 0:,} / {found['pending_at_risk_journeys'] or 0:,}",
+        ),
+        *_metric_rows(conn, mart, ["revenue_at_risk", "revenue_retained", "revenue_protected"]),
     ]
 
 
 def voice_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
-    voice, flagged, tp, fp, missed, loss, high = _one(
-        conn,
-        """select sum(voice_attempts), sum(flagged_attempts), sum(true_positives), sum(false_positives),
-                  sum(missed_fraud), sum(confirmed_loss), sum(high_risk_actions)
-           from outcomes.mart_voice_security""",
-    )
+    mart = "outcomes.mart_voice_security"
+    found = metrics.values(conn, mart, ["voice_attempts", "flagged_attempts"])
     return [
-        ("voice attempts with authentication / flagged", f"{voice or 0:,} / {flagged or 0:,}"),
-        ("precision of synthetic-voice flags", _pct(_ratio(tp, (tp or 0) + (fp or 0)))),
-        ("recall of synthetic-voice flags", _pct(_ratio(tp, (tp or 0) + (missed or 0)))),
-        ("high-risk actions (alerts)", f"{high or 0:,}"),
-        ("confirmed fraud loss", _num(loss, 0)),
+        (
+            "voice attempts with authentication / flagged",
+            f"{found['voice_attempts'] or 0:,} / {found['flagged_attempts'] or 0:,}",
+        ),
+        *_metric_rows(
+            conn, mart, ["voice_risk_precision", "voice_risk_recall", "high_risk_actions", "confirmed_loss"]
+        ),
     ]
 
 
 def amazon_connect_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     """Amazon Connect's own readings beside ours (SPEC §8.2), when Connect is a source."""
-    row = _one(
+    mart = "outcomes.mart_amazon_connect_reconciliation"
+    return _metric_rows(
         conn,
-        """select sum(connect_contacts), sum(connect_single_contact_groups), sum(connect_resolution_groups),
-                  sum(fcr_journeys), sum(matured_journeys), sum(connect_handle_seconds_total),
-                  sum(connect_contacts_handled), sum(handle_seconds_total), sum(handled_contacts),
-                  sum(contacts_identified_by_endpoint), sum(contacts_identity_ambiguous)
-           from outcomes.mart_amazon_connect_reconciliation""",
+        mart,
+        [
+            "connect_contacts",
+            "connect_fcr_rate",
+            "fcr_rate",
+            "connect_aht_seconds",
+            "aht_seconds",
+            "contacts_identified_by_endpoint",
+            "contacts_identity_ambiguous",
+        ],
     )
-    contacts, single, groups, fcr, matured, c_handle, c_handled, handle, handled, by_endpoint, ambiguous = row
-    return [
-        ("Connect contacts", f"{contacts or 0:,}"),
-        ("Connect's FCR (one-contact cases / chains)", _pct(_ratio(single, groups))),
-        ("our FCR of the journeys they start", _pct(_ratio(fcr, matured))),
-        ("Connect's AHT, with after-contact work (seconds)", _num(_ratio(c_handle, c_handled), 0)),
-        ("our AHT (seconds)", _num(_ratio(handle, handled), 0)),
-        ("callers identified by phone / e-mail; ambiguous", f"{by_endpoint or 0:,}; {ambiguous or 0:,}"),
-    ]
 
 
 SECTIONS: list[tuple[str, tuple[str, ...], Callable[[duckdb.DuckDBPyConnection], list[Row]]]] = [

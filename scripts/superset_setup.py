@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts.ops import metrics
+
 log = logging.getLogger("cx.superset")
 
 DEFAULT_VENV = Path(".venv-superset")
@@ -45,131 +47,16 @@ DASHBOARD_TITLE = "CX outcomes: resolution, not deflection"
 DASHBOARD_SLUG = "cx-outcomes"
 ADMIN_USER = "admin"
 
-# Saved metrics per dataset: every rate is Σ numerator / Σ denominator (SPEC §5), so any filter or grouping
-# in Superset stays correct.
-SAVED_METRICS: dict[str, list[tuple[str, str, str, str]]] = {
-    # dataset: [(metric_name, verbose name, SQL expression, d3 format)]
-    "mart_first_contact_resolution": [
-        ("fcr_rate", "FCR rate", "sum(fcr_journeys) * 1.0 / nullif(sum(matured_journeys), 0)", ".1%"),
-        (
-            "resolution_rate",
-            "Resolution rate",
-            "sum(resolved_journeys) * 1.0 / nullif(sum(matured_journeys), 0)",
-            ".1%",
-        ),
-        (
-            "repeat_contact_rate",
-            "Repeat contact rate",
-            "sum(repeat_journeys) * 1.0 / nullif(sum(matured_journeys), 0)",
-            ".1%",
-        ),
-        ("matured_journeys", "Matured journeys", "sum(matured_journeys)", ",d"),
-    ],
-    "mart_deflection_vs_resolution": [
-        (
-            "deflection_rate",
-            "Deflection rate (legacy)",
-            "sum(deflected_attempts) * 1.0 / nullif(sum(attempts), 0)",
-            ".1%",
-        ),
-        (
-            "bot_containment_rate",
-            "Bot containment rate (legacy)",
-            "sum(contained_attempts) * 1.0 / nullif(sum(bot_attempts), 0)",
-            ".1%",
-        ),
-        ("fcr_rate", "FCR rate", "sum(fcr_journeys) * 1.0 / nullif(sum(matured_journeys), 0)", ".1%"),
-        (
-            "false_containment_rate",
-            "False containment rate",
-            "sum(false_containment_journeys) * 1.0 / nullif(sum(contained_journeys), 0)",
-            ".1%",
-        ),
-        (
-            "contained_resolution_rate",
-            "Contained resolution rate",
-            "sum(contained_resolved_journeys) * 1.0 / nullif(sum(contained_journeys), 0)",
-            ".1%",
-        ),
-        (
-            "aht_seconds",
-            "AHT (s)",
-            "sum(handle_seconds_total) * 1.0 / nullif(sum(handled_contacts), 0)",
-            ",.0f",
-        ),
-    ],
-    "mart_customer_effort": [
-        ("avg_ces", "Mean CES", "sum(ces_score_total) * 1.0 / nullif(sum(ces_journeys), 0)", ".2f"),
-        (
-            "ces_agree_rate",
-            "CES agree rate",
-            "sum(ces_agree_journeys) * 1.0 / nullif(sum(ces_journeys), 0)",
-            ".1%",
-        ),
-        (
-            "avg_effort_index",
-            "Mean effort index",
-            "sum(effort_index_total) * 1.0 / nullif(sum(matured_journeys), 0)",
-            ".2f",
-        ),
-        (
-            "high_effort_rate",
-            "High-effort rate",
-            "sum(high_effort_journeys) * 1.0 / nullif(sum(matured_journeys), 0)",
-            ".1%",
-        ),
-    ],
-    "mart_retention_by_ai_type": [
-        (
-            "retention_rate_30d",
-            "Retention 30d",
-            "sum(retained_30d) * 1.0 / nullif(sum(eligible_30d), 0)",
-            ".1%",
-        ),
-        (
-            "retention_rate_60d",
-            "Retention 60d",
-            "sum(retained_60d) * 1.0 / nullif(sum(eligible_60d), 0)",
-            ".1%",
-        ),
-        (
-            "retention_rate_90d",
-            "Retention 90d",
-            "sum(retained_90d) * 1.0 / nullif(sum(eligible_90d), 0)",
-            ".1%",
-        ),
-    ],
-    "mart_retention_curve": [
-        ("survival", "Survival (Kaplan–Meier)", "max(survival)", ".1%"),
-    ],
-    "mart_revenue_protected": [
-        ("revenue_at_risk", "Revenue at risk", "sum(revenue_at_risk)", ",.0f"),
-        ("revenue_retained", "Revenue retained (gross)", "sum(revenue_retained)", ",.0f"),
-        ("revenue_protected", "Revenue protected", "sum(revenue_protected)", ",.0f"),
-    ],
-    "mart_csat_by_ai_type": [
-        ("avg_csat", "Mean CSAT", "sum(csat_total) * 1.0 / nullif(sum(csat_journeys), 0)", ".2f"),
-        (
-            "purchase_rate_90d",
-            "Purchase rate 90d",
-            "sum(purchasing_journeys) * 1.0 / nullif(sum(csat_journeys), 0)",
-            ".1%",
-        ),
-    ],
-    "mart_nps_by_ai_type": [
-        ("nps", "NPS", "100.0 * (sum(promoters) - sum(detractors)) / nullif(sum(nps_journeys), 0)", ".1f"),
-    ],
-    "mart_voice_security": [
-        (
-            "precision",
-            "Voice-risk precision",
-            "sum(true_positives) * 1.0 / nullif(sum(flagged_attempts), 0)",
-            ".1%",
-        ),
-        ("recall", "Voice-risk recall", "sum(true_positives) * 1.0 / nullif(sum(fraud_attempts), 0)", ".1%"),
-        ("flagged_attempts", "Flagged attempts", "sum(flagged_attempts)", ",d"),
-    ],
-}
+
+def saved_metrics(table: str, columns: list[str]) -> list[tuple[str, str, str, str]]:
+    """[(metric_name, verbose name, SQL expression, d3 format)] of a mart dataset: every metric of the
+    semantic layer (models/semantic, read by scripts/ops/metrics.py) that the mart's columns can compute.
+    Every rate is Σ numerator / Σ denominator there, so any filter or grouping in Superset stays correct."""
+    layer = metrics.load()
+    return [
+        (metric.name, metric.label, layer.sql(metric.name, table, columns) or "", metric.d3format)
+        for metric in layer.available(table, columns)
+    ]
 
 
 @dataclass
@@ -204,8 +91,8 @@ CHARTS: list[ChartSpec] = [
     ChartSpec("Mean CES", "mart_customer_effort", "big_number_total", ["avg_ces"]),
     ChartSpec("90-day retention", "mart_retention_by_ai_type", "big_number_total", ["retention_rate_90d"]),
     ChartSpec("Revenue protected", "mart_revenue_protected", "big_number_total", ["revenue_protected"]),
-    ChartSpec("Voice-risk precision", "mart_voice_security", "big_number_total", ["precision"]),
-    ChartSpec("Voice-risk recall", "mart_voice_security", "big_number_total", ["recall"]),
+    ChartSpec("Voice-risk precision", "mart_voice_security", "big_number_total", ["voice_risk_precision"]),
+    ChartSpec("Voice-risk recall", "mart_voice_security", "big_number_total", ["voice_risk_recall"]),
     ChartSpec(
         "FCR vs containment by month",
         "mart_deflection_vs_resolution",
@@ -500,21 +387,23 @@ def ensure_datasets(client: SupersetClient, database_id: int, tables: list[str])
                 )["id"]
             )
         datasets[table] = dataset_id
-        metrics = SAVED_METRICS.get(table)
-        if metrics:
-            ensure_metrics(client, dataset_id, metrics)
+        ensure_metrics(client, dataset_id, table)
     return datasets
 
 
-def ensure_metrics(client: SupersetClient, dataset_id: int, metrics: list[tuple[str, str, str, str]]) -> None:
-    current = client.request("GET", f"/api/v1/dataset/{dataset_id}")["result"]["metrics"]
+def ensure_metrics(client: SupersetClient, dataset_id: int, table: str) -> None:
+    dataset = client.request("GET", f"/api/v1/dataset/{dataset_id}")["result"]
+    wanted = saved_metrics(table, [column["column_name"] for column in dataset["columns"]])
+    if not wanted:
+        return
+    current = dataset["metrics"]
     by_name = {metric["metric_name"]: metric for metric in current}
     payload = [
         {"id": metric["id"], "metric_name": metric["metric_name"], "expression": metric["expression"]}
         for metric in current
-        if metric["metric_name"] not in {name for name, *_ in metrics}
+        if metric["metric_name"] not in {name for name, *_ in wanted}
     ]
-    for name, verbose, expression, d3format in metrics:
+    for name, verbose, expression, d3format in wanted:
         entry = {"metric_name": name, "verbose_name": verbose, "expression": expression, "d3format": d3format}
         if name in by_name:
             entry["id"] = by_name[name]["id"]

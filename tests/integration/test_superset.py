@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from scripts import superset_setup
+from scripts.ops import metrics
 
 pytestmark = pytest.mark.slow
 
@@ -25,35 +26,25 @@ VENV = Path(os.environ.get("CX_SUPERSET_VENV", superset_setup.DEFAULT_VENV))
 # CX_SUPERSET_TEST_HOME reuses a Superset home (faster); its admin password is the one it was made with
 PASSWORD = os.environ.get("CX_SUPERSET_TEST_PASSWORD", "cx-superset-test")
 
-# (SQL over one mart, run both through Superset's SQL Lab and directly with DuckDB). Rates as Σ / Σ.
-FIGURES = {
-    "fcr": "select sum(fcr_journeys) * 1.0 / nullif(sum(matured_journeys), 0) as v "
-    "from outcomes.mart_first_contact_resolution",
-    "containment": "select sum(contained_attempts) * 1.0 / nullif(sum(bot_attempts), 0) as v "
-    "from outcomes.mart_deflection_vs_resolution",
-    "false_containment": "select sum(false_containment_journeys) * 1.0 / nullif(sum(contained_journeys), 0) "
-    "as v from outcomes.mart_deflection_vs_resolution",
-    "ces": "select sum(ces_score_total) / nullif(sum(ces_journeys), 0) as v "
-    "from outcomes.mart_customer_effort",
-    "retention_90d": "select sum(retained_90d) * 1.0 / nullif(sum(eligible_90d), 0) as v "
-    "from outcomes.mart_retention_by_ai_type",
-    "revenue_protected": "select sum(revenue_protected) as v from outcomes.mart_revenue_protected",
-    "precision": "select sum(true_positives) * 1.0 / nullif(sum(flagged_attempts), 0) as v "
-    "from outcomes.mart_voice_security",
-    "recall": "select sum(true_positives) * 1.0 / nullif(sum(fraud_attempts), 0) as v "
-    "from outcomes.mart_voice_security",
-}
-# the dashboard's big numbers and the figure each must show
-BIG_NUMBERS = {
-    "FCR rate": "fcr",
-    "Bot containment rate (legacy)": "containment",
-    "False containment rate": "false_containment",
-    "Mean CES": "ces",
-    "90-day retention": "retention_90d",
-    "Revenue protected": "revenue_protected",
-    "Voice-risk precision": "precision",
-    "Voice-risk recall": "recall",
-}
+# the dashboard's big numbers: each shows its metric as the semantic layer defines it (scripts/ops/metrics.py)
+BIG_NUMBERS = {chart.name: chart for chart in superset_setup.CHARTS if chart.viz_type == "big_number_total"}
+
+
+def _figure_sql(chart: superset_setup.ChartSpec, warehouse: Path) -> str:
+    """The chart's metric over its whole mart, as SQL from the semantic layer."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        columns = [
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns where table_name = ?", [chart.dataset]
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    expression = metrics.load().sql(chart.metrics[0], chart.dataset, columns)
+    assert expression, f"{chart.name}: {chart.metrics[0]} cannot be computed on {chart.dataset}"
+    return f"select {expression} as v from outcomes.{chart.dataset}"
 
 
 def _free_port() -> int:
@@ -128,7 +119,8 @@ def test_marts_registered_read_only(warehouse: Path, superset) -> None:
 
 def test_sql_lab_figures_equal_the_marts(warehouse: Path, superset) -> None:
     client, result = superset
-    for name, sql in FIGURES.items():
+    for name, chart in BIG_NUMBERS.items():
+        sql = _figure_sql(chart, warehouse)
         via_superset = client.sql(result.database_id, sql)["data"][0]["v"]
         direct = _direct(warehouse, sql)
         assert _close(via_superset, direct), f"{name}: Superset {via_superset} != DuckDB {direct}"
@@ -160,7 +152,7 @@ def test_dashboard_charts_return_the_mart_figures(warehouse: Path, superset) -> 
         assert query["rowcount"] > 0, f"{chart_name}: no rows"
         if chart_name in BIG_NUMBERS:
             (value,) = query["data"][0].values()
-            direct = _direct(warehouse, FIGURES[BIG_NUMBERS[chart_name]])
+            direct = _direct(warehouse, _figure_sql(BIG_NUMBERS[chart_name], warehouse))
             assert _close(value, direct), f"{chart_name}: dashboard {value} != mart {direct}"
 
 
