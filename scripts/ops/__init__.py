@@ -8,4 +8,6 @@
 - `validate`: SPEC §6 conservation, mart/fact reconciliation, metric bounds, unknown intents,
   effort calibration, on any warehouse file opened read-only.
 - `run_record`: the JSON run record written after every nightly run.
+- `evaluate_project`: dbt_project_evaluator on a copy of the project, against the README's exceptions
+  (run by hand with local checkouts of the evaluator and dbt_utils; not part of the nightly or `make test`).
 """

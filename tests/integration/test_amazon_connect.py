@@ -398,4 +398,4 @@ def test_summary_shows_connect_beside_ours(bad_night: dict) -> None:
         connection.close()
     rows = dict(sections["Amazon Connect: its readings beside ours"])
     assert rows["Connect contacts"] != "0"
-    assert rows["Connect's FCR (one-contact cases / chains)"].endswith("%")
+    assert rows["Connect's FCR (one-contact groups / groups)"].endswith("%")

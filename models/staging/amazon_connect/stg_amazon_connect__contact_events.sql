@@ -8,15 +8,15 @@
     Built from the accepted record only (a superseded delivery implies nothing); event_id = <ContactId>:<kind>. -#}
 {{ config(materialized='view') }}
 {%- set kinds = [
-    ('queue_enter', 'contacts.enqueued_at', 'true', none),
-    ('queue_exit', 'records.dequeued_at', 'contacts.enqueued_at is not null', none),
-    ('agent_connect', 'contacts.connected_to_agent_at', 'true', none),
-    ('disconnect', 'contacts.disconnected_at', 'true', none),
-    ('bot_start', 'contacts.initiated_at', 'records.bot_outcome is not null', none),
-    ('bot_end', 'coalesce(contacts.enqueued_at, contacts.disconnected_at)', 'records.bot_outcome is not null',
+    ('queue_enter', 'records.enqueued_at', 'true', none),
+    ('queue_exit', 'records.dequeued_at', 'records.enqueued_at is not null', none),
+    ('agent_connect', 'records.connected_to_agent_at', 'true', none),
+    ('disconnect', 'records.disconnected_at', 'true', none),
+    ('bot_start', 'records.initiated_at', 'records.bot_outcome is not null', none),
+    ('bot_end', 'coalesce(records.enqueued_at, records.disconnected_at)', 'records.bot_outcome is not null',
         cx_row_to_json(['outcome'], {'outcome': 'records.bot_outcome'})),
-    ('ai_suggestion', 'contacts.connected_to_agent_at', 'coalesce(records.ai_assist, false)', none),
-    ('auth_attempt', 'contacts.initiated_at', 'records.auth_result is not null',
+    ('ai_suggestion', 'records.connected_to_agent_at', 'coalesce(records.ai_assist, false)', none),
+    ('auth_attempt', 'records.initiated_at', 'records.auth_result is not null',
         cx_row_to_json(['method', 'result', 'synthetic_voice_score'], {
             'method': 'records.auth_method',
             'result': 'records.auth_result',
@@ -26,30 +26,34 @@
 
 with
 
-contacts as (
-    select * from {{ ref('stg_platform__contacts') }}
-),
-
 base as (
     select * from {{ ref('base_platform__contacts') }}
 ),
 
 records as (
-    -- the accepted Connect records' fields beyond SPEC §2's contact columns
+    -- the accepted Connect records: base_platform__contacts has every column these events need (contact_id is
+    -- unique among its accepted rows), so the customer identity of stg_platform__contacts is not read
     select
         contact_id,
+        initiated_at,
+        enqueued_at,
         dequeued_at,
+        connected_to_agent_at,
+        disconnected_at,
         bot_outcome,
         ai_assist,
         auth_method,
         auth_result,
-        synthetic_voice_score
+        synthetic_voice_score,
+        _loaded_at,
+        _load_date,
+        _batch_at
     from base
     where
         _status = 'accepted' and source_system = 'amazon_connect'
         {%- if 'amazon_connect' not in cx_enabled_sources() %}
             -- the adapter is off: no Connect record can be accepted, and a constant lets the planner skip
-            -- the scan and the identity join of stg_platform__contacts (6 s per read at L otherwise)
+            -- the scan
             and false
         {%- endif %}
 ),
@@ -57,17 +61,15 @@ records as (
 events as (
     {%- for kind, event_at, condition, attributes in kinds %}
         select
-            contacts.contact_id || ':{{ kind }}' as event_id,
-            contacts.contact_id,
+            records.contact_id || ':{{ kind }}' as event_id,
+            records.contact_id,
             '{{ kind }}' as event_type,
             {{ event_at }} as event_at,
             {{ attributes if attributes else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as attributes,
-            contacts._loaded_at,
-            contacts._load_date,
-            contacts._batch_at
-        from contacts
-        inner join records
-            on contacts.contact_id = records.contact_id
+            records._loaded_at,
+            records._load_date,
+            records._batch_at
+        from records
         where {{ condition }} and {{ event_at }} is not null
         {%- if not loop.last %}
             union all
