@@ -38,9 +38,13 @@ def test_every_stored_rate_equals_its_metric(warehouse_conn) -> None:
             ).fetchall()
             for stored, computed in rows:
                 if stored is None or computed is None:
-                    assert stored is None and computed is None, f"{table}.{metric.name}: {stored} vs {computed}"
+                    assert stored is None and computed is None, (
+                        f"{table}.{metric.name}: {stored} vs {computed}"
+                    )
                 else:
-                    assert math.isclose(stored, computed, rel_tol=1e-9, abs_tol=1e-12), f"{table}.{metric.name}"
+                    assert math.isclose(stored, computed, rel_tol=1e-9, abs_tol=1e-12), (
+                        f"{table}.{metric.name}"
+                    )
             checked += 1
     assert checked >= 20, f"only {checked} (mart, rate) pairs were compared"
 
