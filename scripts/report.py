@@ -33,7 +33,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from scripts.ops import metrics
+from scripts.ops import dbt, metrics
 
 log = logging.getLogger("cx.report")
 
@@ -50,7 +50,7 @@ HEADLINES = [
     ("voice_risk_precision", "mart_voice_security"),
     ("voice_risk_recall", "mart_voice_security"),
 ]
-AI_TYPES = ["self_service_ai", "ai_to_agent", "ai_assisted_agent", "human_only", "unhandled"]
+AI_TYPES = dbt.project_vars()["ai_interaction_types"]  # SPEC §4.2, in report order
 AI_COLOURS = {
     "self_service_ai": "#1b9e77",
     "ai_to_agent": "#d95f02",

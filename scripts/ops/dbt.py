@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
@@ -62,6 +64,12 @@ def environment(
     for name, value in (defaults or {}).items():
         env.setdefault(name, value)
     return env
+
+
+def project_vars(project_dir: Path | None = None) -> dict[str, Any]:
+    """dbt_project.yml's vars as written (unrendered): the one home of lists such as ai_interaction_types."""
+    path = (project_dir or Path(__file__).resolve().parents[2]) / "dbt_project.yml"
+    return dict((yaml.safe_load(path.read_text()) or {}).get("vars") or {})
 
 
 def executable() -> str:
