@@ -5,7 +5,7 @@
     {%- if configured is string -%}
         {%- set configured = configured.split(',') -%}
     {%- endif -%}
-    {%- set known = ['landing_zone'] + (cx_platform_adapters().keys() | list) -%}
+    {%- set known = cx_known_sources() -%}
     {%- set enabled = [] -%}
     {%- for name in configured -%}
         {%- set cleaned = name | string | trim | lower -%}

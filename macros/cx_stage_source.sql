@@ -226,6 +226,9 @@
             ~ " from " ~ orphan_parent ~ ")") -%}
     {%- endif -%}
     {%- do reasons.append(('orphan', checks)) -%}
+    {%- for reason, _ in reasons if reason not in cx_quarantine_reasons() -%}
+        {{ exceptions.raise_compiler_error("cx_stage_source checks '" ~ reason ~ "', which is not in cx_quarantine_reasons()") }}
+    {%- endfor -%}
 
     {#- each contract column's typed expression, rendered once per input: the pipeline below and the full
         refresh's key pre-filter use the same ones -#}
