@@ -11,7 +11,9 @@ Steps (SPEC §7), each timed on stderr:
                    from $CX_FRESHNESS_AS_OF, a generated landing zone's last load day, or the wall clock
                    (scripts/ops/freshness.py); recorded, never fails the run
   5. build         dbt build (seeds, models, data tests) on the candidate, as decided below
-  6. validate      SPEC §6 conservation, mart/fact reconciliation, metric bounds, unknown intents, calibration
+  6. validate      SPEC §6 conservation, personal data, unknown intents, calibration on the candidate; and the
+                   mart/fact reconciliation and metric-bounds dbt tests (tag:reconciliation, tag:bounds;
+                   warn-severity) as the build's run_results.json says they ran (scripts/ops/validate.py)
   7. publish       os.replace(candidate, live) + fsync of the directory
   8. record        warehouse/runs/<run_id>.json and warehouse/runs/latest.json
 Any failure deletes the candidate, leaves the published warehouse exactly as it was, prints one line
@@ -36,7 +38,7 @@ Exit codes:
   3  landing zone invalid (missing table or column, unreadable file); nothing was built
   4  busy: another nightly holds the lock, or the live file has a WAL and is open elsewhere
   5  dbt build failed (a model errored or an error-severity data test failed)
-  6  validation failed (conservation, reconciliation or metric bounds)
+  6  validation failed (conservation, or a reconciliation or metric-bounds dbt test returned rows)
   7  publish failed (the live file changed during the build, or the filesystem refused)
   8  interrupted (SIGINT / SIGTERM)
 """
@@ -139,7 +141,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-tests",
         action="store_true",
-        help="build models without running dbt data tests (validation still runs)",
+        help="build models without running dbt data tests (validation still runs, but skips the "
+        "reconciliation and bounds checks: they are data tests)",
     )
     parser.add_argument(
         "--skip-freshness", action="store_true", help="do not check source freshness (step 4)"
@@ -702,18 +705,33 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         )
 
     with run.step("validate") as note:
-        validation = validate.validate(candidate, run.raw_dir, contract, sources=run.sources)
+        dbt_results = validate.DbtResults(
+            manifest=json.loads((target / "manifest.json").read_text()),
+            run_results=run_results,
+            tests_skipped="--skip-tests" if run.args.skip_tests else None,
+        )
+        validation = validate.validate(
+            candidate, run.raw_dir, contract, sources=run.sources, dbt_results=dbt_results
+        )
         run.record["validation"] = validation.to_dict()
         run.record.update(run_record.warehouse_facts(candidate))
         counted = {s: sum(1 for c in validation.checks if c.status == s) for s in ("pass", "fail", "warn")}
-        note["summary"] = f"{counted['pass']} pass, {counted['warn']} warn, {counted['fail']} fail"
+        from_dbt = sum(1 for c in validation.checks if c.values.get("tag") in validate.VALIDATION_TAGS)
+        note["summary"] = (
+            f"{counted['pass']} pass, {counted['warn']} warn, {counted['fail']} fail; "
+            f"{from_dbt} checks are the build's reconciliation / bounds dbt tests"
+        )
         if validation.failed:
             first = validation.failed[0]
+            hint = (
+                f"a dbt test (tag:{first.values['tag']}) of the build failed: see validation.checks"
+                if first.values.get("tag")
+                else "try `python -m scripts.nightly --full-refresh`"
+            )
             raise NightlyFailure(
                 "validation",
                 EXIT_VALIDATION,
-                f"{len(validation.failed)} check(s) failed ({first.name}: {first.detail}); "
-                "try `python -m scripts.nightly --full-refresh`",
+                f"{len(validation.failed)} check(s) failed ({first.name}: {first.detail}); {hint}",
             )
 
     with run.step("publish") as note:

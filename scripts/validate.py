@@ -3,10 +3,17 @@
     python -m scripts.validate                                  # warehouse/cx.duckdb against data/raw
     python -m scripts.validate --warehouse /path/cx.duckdb --raw-dir /path/raw --json
 
-Checks SPEC §6 conservation per raw table (received = accepted + superseded + quarantined), the
-reconciliation of marts with facts, metric bounds ([0, 1] for every *_rate), lists intents missing
-from the intents seed, and reports the Spearman rank correlation of effort band and survey CES.
-Opens the warehouse read-only, so it is safe while BI tools are connected or a nightly runs.
+Checks SPEC §6 conservation per raw table (received = accepted + superseded + quarantined), that no
+column holds personal data and no view the salt, lists intents missing from the intents seed, and reports
+the Spearman rank correlation of effort band and survey CES. Opens the warehouse read-only, so it is safe
+while BI tools are connected or a nightly runs.
+
+The reconciliation of marts with facts and the metric bounds ([0, 1] for every *_rate) are dbt data tests
+(tag:reconciliation, tag:bounds): they run in the dbt build, and the nightly's validation step reads their
+results from it. A file has no build results, so here they are reported as skipped, with where their results
+are (the run record of the nightly that built the file: warehouse/runs/<run id>.json, validation.checks) and
+how to run them again, on a copy of the file, since dbt writes to the file it tests
+(CX_WAREHOUSE=<copy> dbt test --select tag:reconciliation tag:bounds).
 
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 usage error,
 3 the warehouse or the raw dir cannot be read.

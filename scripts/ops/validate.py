@@ -5,9 +5,13 @@ Checks (each reported as pass / fail / warn / skip with its figures):
   the Parquet files; a platform's JSON lines counted in Python) = accepted + superseded + quarantined +
   excluded in mart_data_quality; each staging model holds the accepted rows of every source feeding it
   (plus the events a platform's records imply).
-- reconciliation of marts with facts (only for the marts that exist): e.g. Σ journeys of
-  mart_first_contact_resolution = rows of fct_journeys.
-- metric bounds: every *_rate column (and survival, precision, recall) in [0, 1] or null.
+- reconciliation of marts with facts and metric bounds: dbt data tests, their one home (tag:reconciliation:
+  the singular tests `*_reconciles*`, e.g. Σ journeys of mart_first_contact_resolution = fct_journeys' rows;
+  tag:bounds: cx_rates_bounded on every fact, dimension and mart, every *_rate column and survival, precision,
+  recall in [0, 1] or null). They are warn-severity, so a failure does not stop the dbt build; this module
+  reads how each ran from the build's run_results.json (which tests carry the tags: its manifest.json) and
+  reports it as a check named after the test (figures: its failing rows), so the nightly fails with exit 6.
+  Without a build's results (`python -m scripts.validate` on a file) they are skipped, saying so.
 - unknown intents (warn): intents of accepted contacts missing from the intents seed (SPEC §2).
 - personal data (SPEC §7): no column of any schema is named after a raw personal-data column, and no view or
   macro holds the hash salt in its SQL.
@@ -19,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,60 +34,11 @@ from scripts.ops import adapters, salt
 log = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-BOUNDED_COLUMN = re.compile(r"(^|_)rate($|_)|^(survival|precision|recall)$")
-NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC", "INTEGER", "BIGINT", "HUGEINT")
-
-# (name, tables it needs, mart-side SQL, fact-side SQL): the two numbers must be equal.
-RECONCILIATIONS: list[tuple[str, tuple[str, ...], str, str]] = [
-    (
-        "fcr_journeys_vs_fct_journeys",
-        ("outcomes.mart_first_contact_resolution", "core.fct_journeys"),
-        "select coalesce(sum(journeys), 0) from outcomes.mart_first_contact_resolution",
-        "select count(*) from core.fct_journeys",
-    ),
-    (
-        "fcr_matured_vs_fct_journeys",
-        ("outcomes.mart_first_contact_resolution", "core.fct_journeys"),
-        "select coalesce(sum(matured_journeys), 0) from outcomes.mart_first_contact_resolution",
-        "select count(*) from core.fct_journeys where is_identified and is_matured",
-    ),
-    (
-        "fcr_fcr_journeys_vs_fct_journeys",
-        ("outcomes.mart_first_contact_resolution", "core.fct_journeys"),
-        "select coalesce(sum(fcr_journeys), 0) from outcomes.mart_first_contact_resolution",
-        "select count(*) from core.fct_journeys where is_identified and is_matured and is_fcr",
-    ),
-    (
-        "deflection_attempts_vs_fct_attempts",
-        ("outcomes.mart_deflection_vs_resolution", "core.fct_attempts"),
-        "select coalesce(sum(attempts), 0) from outcomes.mart_deflection_vs_resolution",
-        "select count(*) from core.fct_attempts",
-    ),
-    (
-        "effort_matured_vs_fct_journeys",
-        ("outcomes.mart_customer_effort", "core.fct_journeys"),
-        "select coalesce(sum(matured_journeys), 0) from outcomes.mart_customer_effort",
-        "select count(*) from core.fct_journeys where is_identified and is_matured",
-    ),
-    (
-        "calibration_matured_vs_fct_journeys",
-        ("outcomes.mart_effort_calibration", "core.fct_journeys"),
-        "select coalesce(sum(matured_journeys), 0) from outcomes.mart_effort_calibration",
-        "select count(*) from core.fct_journeys where is_identified and is_matured",
-    ),
-    (
-        "fct_attempts_vs_fct_contacts",
-        ("core.fct_attempts", "core.fct_contacts"),
-        "select count(*) from core.fct_attempts",
-        "select count(distinct attempt_id) from core.fct_contacts",
-    ),
-    (
-        "quarantine_vs_data_quality",
-        ("staging.quarantine", "outcomes.mart_data_quality"),
-        "select count(*) from staging.quarantine",
-        "select coalesce(sum(rows), 0) from outcomes.mart_data_quality where status = 'quarantined'",
-    ),
-]
+# tags of the dbt data tests that are validation checks (warn-severity: this step, not the build, fails on
+# them)
+VALIDATION_TAGS = ("reconciliation", "bounds")
+# run_results.json statuses of a data test: passed; returned failing rows (warn: its severity); could not run
+PASSED, FAILING_ROWS, NOT_RUN = "pass", ("warn", "fail"), "skipped"
 
 
 @dataclass
@@ -238,64 +192,71 @@ def check_conservation(
     return checks
 
 
-def check_reconciliation(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[Check]:
-    checks = []
-    for name, needed, mart_sql, fact_sql in RECONCILIATIONS:
-        missing = [table for table in needed if table not in tables]
-        if missing:
-            checks.append(Check(f"reconcile:{name}", "skip", f"{', '.join(missing)} not built"))
+@dataclass
+class DbtResults:
+    """What the candidate's dbt build left: its parsed manifest.json (which tests carry a validation tag) and
+    its run_results.json (how each ran; of several invocations, their results added up). `tests_skipped`:
+    why the build ran no data test (--skip-tests), or None."""
+
+    manifest: dict[str, Any]
+    run_results: dict[str, Any] | None
+    tests_skipped: str | None = None
+
+
+def validation_tests(manifest: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(tag, unique id, name) of every enabled data test of the manifest with a validation tag, by tag and
+    name."""
+    found = []
+    for unique_id, node in manifest.get("nodes", {}).items():
+        if node.get("resource_type") != "test":
             continue
-        try:
-            left = _scalar(connection, mart_sql)
-            right = _scalar(connection, fact_sql)
-        except duckdb.Error as error:
-            checks.append(Check(f"reconcile:{name}", "skip", f"cannot compare: {error}".splitlines()[0]))
-            continue
-        ok = left == right
-        checks.append(
+        tags = [tag for tag in VALIDATION_TAGS if tag in node.get("tags", [])]
+        if tags:
+            found.append((tags[0], unique_id, node["name"]))
+    return sorted(found, key=lambda item: (VALIDATION_TAGS.index(item[0]), item[2]))
+
+
+def check_dbt_tests(results: DbtResults | None) -> list[Check]:
+    """One check per reconciliation or bounds dbt test, named after it, from the build's run_results: pass,
+    fail (it returned failing rows, or could not run), or skip (dbt skipped it; the build ran no data test).
+    None (no build at hand): one skip per tag, saying where the results come from."""
+    if results is None:
+        return [
             Check(
-                f"reconcile:{name}",
-                "pass" if ok else "fail",
-                f"{left} {'=' if ok else '!='} {right}",
-                {"mart": left, "fact": right},
+                f"dbt:tag:{tag}",
+                "skip",
+                f"dbt tests (tag:{tag}): their results come from the dbt build (the nightly records them in "
+                "warehouse/runs/<run id>.json, validation.checks); to run them again, on a copy of the "
+                f"file (dbt writes to it): CX_WAREHOUSE=<copy> dbt test --select tag:{tag}",
             )
-        )
-    return checks
-
-
-def check_bounds(connection: duckdb.DuckDBPyConnection) -> list[Check]:
-    columns = connection.execute(
-        """
-        select table_schema, table_name, column_name, data_type
-        from information_schema.columns
-        where table_schema in ('core', 'outcomes')
-        order by 1, 2, 3
-        """
-    ).fetchall()
+            for tag in VALIDATION_TAGS
+        ]
+    tests = validation_tests(results.manifest)
+    if not tests:
+        tags = ", ".join(f"tag:{tag}" for tag in VALIDATION_TAGS)
+        return [Check("dbt:validation_tests", "fail", f"the dbt manifest has no data test with {tags}")]
+    ran = {result["unique_id"]: result for result in (results.run_results or {}).get("results", [])}
     checks = []
-    for schema, table, column, data_type in columns:
-        if not BOUNDED_COLUMN.search(column) or not data_type.upper().startswith(NUMERIC_TYPES):
+    for tag, unique_id, name in tests:
+        result = ran.get(unique_id)
+        if result is None:
+            status = "skip" if results.tests_skipped else "fail"
+            detail = f"not run ({results.tests_skipped})" if results.tests_skipped else "not run by the build"
+            checks.append(Check(name, status, detail, {"tag": tag, "failures": None}))
             continue
-        relation = f"{schema}.{table}"
-        quoted = f'"{column}"'
-        outside, low, high = connection.execute(
-            f"select count(*) filter (where {quoted} < 0 or {quoted} > 1), min({quoted}), max({quoted}) "
-            f"from {relation}"
-        ).fetchone()
-        ok = outside == 0
-        checks.append(
-            Check(
-                f"bounds:{relation}.{column}",
-                "pass" if ok else "fail",
-                f"{outside} rows outside [0, 1] (min {low}, max {high})",
-                {"outside": outside, "min": _number(low), "max": _number(high)},
-            )
-        )
+        dbt_status, failures = result.get("status"), result.get("failures")
+        if dbt_status == PASSED:
+            status, detail = "pass", "0 failing rows"
+        elif dbt_status in FAILING_ROWS:
+            status, detail = "fail", f"{failures} failing row(s)"
+        elif dbt_status == NOT_RUN:
+            status, detail = "skip", "skipped by dbt (an upstream node failed)"
+        else:  # error: the test's SQL did not run
+            message = " ".join((result.get("message") or "").split())[:300]
+            status, detail = "fail", f"dbt {dbt_status}: {message}"
+        values = {"tag": tag, "failures": failures, "dbt_status": dbt_status}
+        checks.append(Check(name, status, detail, values))
     return checks
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def unknown_intents(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> list[dict[str, Any]]:
@@ -419,9 +380,11 @@ def validate(
     contract: dict[str, dict[str, Any]],
     sources: list[str] | None = None,
     project_dir: Path = PROJECT_DIR,
+    dbt_results: DbtResults | None = None,
 ) -> ValidationResult:
     """Run every check on `warehouse`, opened read-only, for the sources it was built from (default: the
-    environment's, CX_SOURCES)."""
+    environment's, CX_SOURCES); the reconciliation and bounds checks from `dbt_results`, the dbt build that
+    produced it (None: skipped, saying so)."""
     sources = sources if sources is not None else adapters.enabled_sources(project_dir)
     result = ValidationResult()
     connection = duckdb.connect(str(warehouse), read_only=True)
@@ -430,8 +393,7 @@ def validate(
         result.checks += check_conservation(
             connection, raw_dir, contract, tables, sources, adapters.objects(project_dir, sources)
         )
-        result.checks += check_reconciliation(connection, tables)
-        result.checks += check_bounds(connection)
+        result.checks += check_dbt_tests(dbt_results)
         result.checks.append(check_personal_data_columns(connection, contract))
         result.checks.append(check_salt_not_stored(connection, salt.resolve(project_dir).value))
         result.unknown_intents = unknown_intents(connection, tables)

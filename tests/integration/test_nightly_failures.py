@@ -1,6 +1,6 @@
 """scripts.nightly refuses to publish a bad build (SPEC §6, §7): a broken landing zone, a failing data test,
-a second build while one runs. Every failure exits non-zero with one line saying why, and leaves the
-published warehouse byte for byte as it was.
+a failing reconciliation or bounds test (validation), a second build while one runs. Every failure exits
+non-zero with one line saying why, and leaves the published warehouse byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -22,9 +24,33 @@ from tests.integration._nightly_support import (
     file_digest,
     generate_first_nights,
     latest_record,
+    nightly_command,
     nightly_env,
     run_nightly,
 )
+
+BOUNDS_TEST = "cx_rates_bounded_mart_first_contact_resolution_"
+# the nightly, with its dbt build's results as dbt writes them but for one bounds test, which returned 2 rows
+# (a rate out of [0, 1]); warn-severity, so the build itself passes
+NIGHTLY_WITH_FAILING_BOUNDS_TEST = f"""
+import sys
+from scripts import nightly
+from scripts.ops import dbt
+
+read = dbt.DbtResult.run_results
+
+
+def run_results(self):
+    results = read(self)
+    for result in (results or {{}}).get("results", []):
+        if dbt.node_name(result["unique_id"]) == "{BOUNDS_TEST}":
+            result.update(status="warn", failures=2, message="Got 2 results, configured to warn if != 0")
+    return results
+
+
+dbt.DbtResult.run_results = run_results
+sys.exit(nightly.main(sys.argv[1:]))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +114,22 @@ def test_failing_error_severity_data_test_blocks_publishing(published) -> None:
     record = latest_record(live)
     failing = [test["test"] for test in record["tests"]["failing"]]
     assert failing == ["assert_nightly_canary_is_off"]
+
+
+def test_failing_bounds_test_fails_validation_with_exit_6(published) -> None:
+    raw, live = published
+    digest = file_digest(live)
+    command = [sys.executable, "-c", NIGHTLY_WITH_FAILING_BOUNDS_TEST, *nightly_command(raw, live)[3:]]
+    result = subprocess.run(
+        command, cwd=PROJECT_DIR, env=nightly_env(), capture_output=True, text=True, check=False, timeout=1800
+    )
+    _assert_refused(result, live, digest, 6, "validation", f"({BOUNDS_TEST}: 2 failing row(s))")
+    record = latest_record(live)
+    assert record["failed_step"] == "validation" and record["validation"]["failed"] == [BOUNDS_TEST]
+    checks = {check["name"]: check for check in record["validation"]["checks"]}
+    assert checks[BOUNDS_TEST]["values"] == {"tag": "bounds", "failures": 2, "dbt_status": "warn"}
+    assert checks["assert_first_contact_resolution_reconciles_with_journeys"]["status"] == "pass"
+    assert "1 warn" in result.stderr  # the build step passed with a warning; the validation step failed
 
 
 def test_stale_sources_are_recorded_and_never_block_publishing(published, raw_copy: Path) -> None:

@@ -297,6 +297,11 @@ def test_run_record_has_what_operators_need(nights: Nights) -> None:
         assert any("development salt" in warning for warning in record["warnings"])
     assert "cx-dev-salt-not-for-production" not in json.dumps(record)
     received = {check["name"]: check["values"] for check in record["validation"]["checks"]}
+    # reconciliation and bounds: the build's dbt tests, one check each, as dbt ran them
+    from_dbt = {c["name"]: c["status"] for c in record["validation"]["checks"] if c["values"].get("tag")}
+    assert from_dbt["assert_first_contact_resolution_reconciles_with_journeys"] == "pass"
+    assert from_dbt["cx_rates_bounded_mart_retention_curve_"] == "pass"
+    assert set(from_dbt.values()) == {"pass"}
     contacts = received["conservation:contacts"]
     assert contacts["received"] == contacts["accepted"] + contacts["superseded"] + contacts["quarantined"]
     connection = duckdb.connect(str(nights.live), read_only=True)

@@ -1,6 +1,6 @@
 """Fast checks of the nightly's building blocks (scripts/ops): contract rendering, landing-zone check,
-Spearman correlation, the dbt environment and failure line, build lock and atomic publish. No dbt run
-needed."""
+Spearman correlation, the reconciliation and bounds checks read from a dbt build's results, the dbt
+environment and failure line, build lock and atomic publish. No dbt run needed."""
 
 from __future__ import annotations
 
@@ -273,3 +273,67 @@ def test_salt_check_finds_a_view_that_holds_the_salt() -> None:
     connection.execute("create view leaky as select md5('a-long-secret-salt|x') as h")
     check = validate.check_salt_not_stored(connection, "a-long-secret-salt")
     assert check.status == "fail" and "main.leaky" in check.detail
+
+
+def _test_node(name: str, *tags: str) -> dict:
+    return {"resource_type": "test", "name": name, "tags": list(tags)}
+
+
+def test_reconciliation_and_bounds_checks_are_read_from_the_dbt_build() -> None:
+    manifest = {
+        "nodes": {
+            "model.cx_outcomes.fct_journeys": {"resource_type": "model", "name": "fct_journeys", "tags": []},
+            "test.cx_outcomes.unique_fct_journeys_journey_id.1a": _test_node(
+                "unique_fct_journeys_journey_id"
+            ),
+            "test.cx_outcomes.assert_b_reconciles": _test_node("assert_b_reconciles", "reconciliation"),
+            "test.cx_outcomes.assert_a_reconciles": _test_node("assert_a_reconciles", "reconciliation"),
+            "test.cx_outcomes.cx_rates_bounded_mart_x_.2b": _test_node("cx_rates_bounded_mart_x_", "bounds"),
+            "test.cx_outcomes.cx_rates_bounded_mart_y_.3c": _test_node("cx_rates_bounded_mart_y_", "bounds"),
+        }
+    }
+    run_results = {
+        "results": [
+            {
+                "unique_id": "test.cx_outcomes.unique_fct_journeys_journey_id.1a",
+                "status": "fail",
+                "failures": 1,
+            },
+            {"unique_id": "test.cx_outcomes.assert_a_reconciles", "status": "pass", "failures": 0},
+            {"unique_id": "test.cx_outcomes.assert_b_reconciles", "status": "warn", "failures": 1},
+            {"unique_id": "test.cx_outcomes.cx_rates_bounded_mart_x_.2b", "status": "warn", "failures": 3},
+            {
+                "unique_id": "test.cx_outcomes.cx_rates_bounded_mart_y_.3c",
+                "status": "error",
+                "failures": None,
+                "message": "Binder Error: column\n  fcr_rate not found",
+            },
+        ]
+    }
+    checks = validate.check_dbt_tests(validate.DbtResults(manifest, run_results))
+    # one check per tagged test, named after it, reconciliation first; the untagged test is the build's
+    assert [(c.name, c.status, c.values["failures"]) for c in checks] == [
+        ("assert_a_reconciles", "pass", 0),
+        ("assert_b_reconciles", "fail", 1),
+        ("cx_rates_bounded_mart_x_", "fail", 3),
+        ("cx_rates_bounded_mart_y_", "fail", None),
+    ]
+    assert checks[2].detail == "3 failing row(s)" and checks[2].values["tag"] == "bounds"
+    assert checks[3].detail == "dbt error: Binder Error: column fcr_rate not found"
+
+    # a tagged test the build did not run fails the night, unless the build ran no data test on purpose
+    missing = validate.check_dbt_tests(validate.DbtResults(manifest, {"results": run_results["results"][:2]}))
+    assert {c.status for c in missing} == {"pass", "fail"} and missing[1].detail == "not run by the build"
+    skipped = validate.check_dbt_tests(validate.DbtResults(manifest, {"results": []}, "--skip-tests"))
+    assert {(c.status, c.detail) for c in skipped} == {("skip", "not run (--skip-tests)")}
+    # a manifest without a tagged test is a lost check, not a pass
+    untagged = {"nodes": {k: v for k, v in manifest["nodes"].items() if not v["tags"]}}
+    (lost,) = validate.check_dbt_tests(validate.DbtResults(untagged, run_results))
+    assert lost.status == "fail" and "tag:reconciliation, tag:bounds" in lost.detail
+    # without a build (python -m scripts.validate on a file): skipped, saying where the results are
+    standalone = validate.check_dbt_tests(None)
+    assert [(c.name, c.status) for c in standalone] == [
+        ("dbt:tag:reconciliation", "skip"),
+        ("dbt:tag:bounds", "skip"),
+    ]
+    assert all("dbt build" in c.detail and "dbt test --select tag:" in c.detail for c in standalone)

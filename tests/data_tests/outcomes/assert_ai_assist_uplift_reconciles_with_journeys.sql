@@ -1,6 +1,7 @@
 -- Each month's intent_group = 'all' row of mart_ai_assist_uplift equals the sum of that month's intent-group rows,
 -- and Σ of the 'all' rows equals the matured identified ai_assisted_agent / human_only journeys of fct_journeys
 -- (journeys, FCR, handled contacts, CSAT journeys).
+{{ config(tags=['reconciliation'], severity='warn') }}
 with
 
 uplift as (

@@ -1,6 +1,7 @@
 -- Σ mart_channel_preference equals fct_journeys over matured identified journeys (journeys, FCR, effort index,
 -- CSAT journeys and total), and every such journey's customer has a preferred channel (no preferred_channel = null
 -- row).
+{{ config(tags=['reconciliation'], severity='warn') }}
 with
 
 preference as (

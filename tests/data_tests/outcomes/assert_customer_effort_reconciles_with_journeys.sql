@@ -1,6 +1,7 @@
 -- Σ mart_customer_effort and Σ mart_effort_calibration equal fct_journeys over matured identified journeys:
 -- journeys, effort index, each raw component amount, high-effort journeys, CES journeys, CES total and CES agree
 -- journeys.
+{{ config(tags=['reconciliation'], severity='warn') }}
 {%- set components = cx_effort_components() %}
 with
 

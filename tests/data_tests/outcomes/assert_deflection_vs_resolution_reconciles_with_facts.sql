@@ -1,6 +1,7 @@
 -- Σ attempt columns of mart_deflection_vs_resolution equal the same counts over fct_attempts (all attempts), and Σ
 -- journey columns equal the matured identified journeys of fct_journeys (FCR, contained, false containment,
 -- contained resolved).
+{{ config(tags=['reconciliation'], severity='warn') }}
 with
 
 mart as (

@@ -1,6 +1,7 @@
 -- Σ of every count of mart_first_contact_resolution equals the same count over fct_journeys (all journeys,
 -- identified, matured identified, pending, and the matured identified FCR / one-touch / resolved / repeat /
 -- hopping journeys).
+{{ config(tags=['reconciliation'], severity='warn') }}
 with
 
 mart as (

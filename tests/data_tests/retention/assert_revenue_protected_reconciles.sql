@@ -1,5 +1,6 @@
 -- mart_revenue_protected: one baseline_save_rate per intent; counts and revenue add up to the at-risk journeys.
 -- (of int_journeys_retention_evaluated, per intent)
+{{ config(tags=['reconciliation'], severity='warn') }}
 with
 
 revenue as (

@@ -1,5 +1,6 @@
 -- Per date, mart_voice_security agrees with the alerts, the auth-method mart and the fraud links.
 -- (high_risk_actions = alerts; Σ auth_attempts = Σ auth events; each confirmed case's loss counted once.)
+{{ config(tags=['reconciliation'], severity='warn') }}
 with
 
 security as (
