@@ -27,3 +27,17 @@
         rows between unbounded preceding and current row
     )
 {%- endmacro %}
+
+{% macro spark__cx_cumulative_product(expression, partition_by, order_by) -%}
+    {#- Spark has no product() aggregate in SQL: the running list of factors, multiplied in order (exact
+        multiplication, as DuckDB's product() window). -#}
+    aggregate(
+        collect_list(cast({{ expression }} as double)) over (
+            partition by {{ partition_by }}
+            order by {{ order_by }}
+            rows between unbounded preceding and current row
+        ),
+        cast(1 as double),
+        (running, factor) -> running * factor
+    )
+{%- endmacro %}

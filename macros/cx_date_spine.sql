@@ -14,3 +14,9 @@
     select cast(unnest(generate_series(bounds.first_date, bounds.last_date, interval 1 day)) as date) as date_day
     from {{ bounds_relation }} as bounds
 {%- endmacro %}
+
+{% macro spark__cx_date_spine(bounds_relation) -%}
+    {#- Spark: sequence() of the days, exploded. -#}
+    select explode(sequence(bounds.first_date, bounds.last_date, interval 1 day)) as date_day
+    from {{ bounds_relation }} as bounds
+{%- endmacro %}

@@ -10,3 +10,9 @@
 {% macro duckdb__cx_is_json_object(expression) -%}
     case when json_valid({{ expression }}) then json_type({{ expression }}) = 'OBJECT' else false end
 {%- endmacro %}
+
+{% macro spark__cx_is_json_object(expression) -%}
+    {#- Spark: json_object_keys gives null for text that is not JSON, a JSON array or a scalar (trailing text after
+        a complete object is ignored, where DuckDB's json_valid rejects it). -#}
+    (json_object_keys({{ expression }}) is not null)
+{%- endmacro %}

@@ -10,3 +10,7 @@
     {#- Text value of one top-level key of a JSON object (null when absent). -#}
     json_extract_string({{ json_column }}, '$.{{ key }}')
 {%- endmacro %}
+
+{% macro spark__cx_json_text(json_column, key) -%}
+    get_json_object({{ json_column }}, '$.{{ key }}')
+{%- endmacro %}

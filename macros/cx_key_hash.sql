@@ -12,3 +12,8 @@
         real values, so a collision costs a few rows of extra work, never a wrong answer. -#}
     hash({{ columns | join(', ') }})
 {%- endmacro %}
+
+{% macro spark__cx_key_hash(columns) -%}
+    {#- Spark: xxhash64 of the key columns, a 64-bit pre-filter as DuckDB's hash(). -#}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}

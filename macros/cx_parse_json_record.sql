@@ -18,8 +18,12 @@
 {%- endmacro %}
 
 {% macro default__cx_parse_json_record(expression, schema) -%}
-    {#- Spark: from_json with a DDL schema; a line that does not parse gives null (PERMISSIVE mode's null row) -#}
-    from_json({{ expression }}, '{{ cx_json_schema_ddl(schema) }}')
+    {#- Spark: from_json with a DDL schema. A line that is not a JSON object gives null: from_json alone would give
+        a struct of nulls (Spark 3+ PERMISSIVE mode), so it only parses what cx_is_json_object accepts. -#}
+    case
+        when {{ cx_is_json_object(expression) }}
+            then from_json({{ expression }}, '{{ cx_json_schema_ddl(schema) }}')
+    end
 {%- endmacro %}
 
 {% macro duckdb__cx_parse_json_record(expression, schema) -%}

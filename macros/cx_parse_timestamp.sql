@@ -31,3 +31,21 @@
         end
     {%- endif -%}
 {%- endmacro %}
+
+{% macro spark__cx_parse_timestamp(expression, source_type) -%}
+    {#- Spark: the same rules as DuckDB's. The session time zone is UTC (profiles.yml), so a text timestamp
+        without an offset is taken as UTC and one with an offset (Z, +02:00) is converted to UTC. Only ISO-8601
+        shapes are parsed (Spark's cast alone would also take '2025' or '2025-01'); anything else gives null. -#}
+    {%- set t = (source_type or 'STRING') | upper -%}
+    {%- if t.startswith('TIMESTAMP') or t == 'DATE' -%}
+        cast({{ expression }} as timestamp)
+    {%- else -%}
+        case
+            when regexp_like(
+                trim(cast({{ expression }} as string)),
+                '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?[ ]*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            )
+                then cast(trim(cast({{ expression }} as string)) as timestamp)
+        end
+    {%- endif -%}
+{%- endmacro %}

@@ -11,3 +11,8 @@
     {#- DuckDB replaces only the first match unless given the 'g' option -#}
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
+
+{% macro spark__cx_regexp_replace_all(expression, pattern, replacement) -%}
+    {#- Spark's string literals treat a backslash as an escape character: double it, so the regex sees '\+' -#}
+    regexp_replace({{ expression }}, '{{ pattern | replace("\\", "\\\\") }}', '{{ replacement | replace("\\", "\\\\") }}')
+{%- endmacro %}

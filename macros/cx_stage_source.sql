@@ -101,10 +101,10 @@
         {#- no source delivers this table: an empty input with the contract's columns, as text -#}
         {%- set empty_columns = [] -%}
         {%- for name in contract_names -%}
-            {%- do empty_columns.append('cast(null as varchar) as ' ~ adapter.quote(name)) -%}
+            {%- do empty_columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(name)) -%}
         {%- endfor -%}
         {%- do inputs.append({'relation': '(select ' ~ (empty_columns | join(', '))
-            ~ ', cast(null as varchar) as filename, cast(null as bigint) as file_row_number where false)',
+            ~ ', cast(null as ' ~ dbt.type_string() ~ ') as filename, cast(null as bigint) as file_row_number where false)',
             'source_system': 'landing_zone', 'quality_table': table_name, 'files': none, 'is_adapter': false,
             'raw_types': {}}) -%}
     {%- endif -%}
@@ -145,7 +145,7 @@
     {#- missing_key: a null or empty (after trim) primary key column, whatever its type -#}
     {%- set checks = [] -%}
     {%- for k in pk -%}
-        {%- do checks.append("coalesce(" ~ cx_trim("cast(" ~ adapter.quote(k) ~ " as varchar)") ~ ", '') = ''") -%}
+        {%- do checks.append("coalesce(" ~ cx_trim("cast(" ~ adapter.quote(k) ~ " as " ~ dbt.type_string() ~ ")") ~ ", '') = ''") -%}
     {%- endfor -%}
     {%- do reasons.append(('missing_key', checks)) -%}
 
@@ -303,7 +303,7 @@ dup_raw_rows as (
         {%- if has_adapters %}
         '{{ input.source_system }}' as t__source_system,
         '{{ input.quality_table }}' as t___source_table,
-        {{ '_excluded_reason' if input.is_adapter else 'cast(null as varchar)' }} as t___excluded_reason,
+        {{ '_excluded_reason' if input.is_adapter else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as t___excluded_reason,
         {{ 'coalesce(_is_malformed, false)' if input.is_adapter else 'false' }} as t___is_malformed,
         {%- for e in extra_columns %}
         {%- if input.is_adapter %}
@@ -356,7 +356,7 @@ dup_raw_rows as (
         -- renders it for them)
         case
             when t___quarantine_reason is not null
-                then concat_ws('|', {% for k in pk %}coalesce({{ cx_trim('cast(' ~ adapter.quote(k) ~ ' as varchar)') }}, ''){{ ', ' if not loop.last }}{% endfor %})
+                then concat_ws('|', {% for k in pk %}coalesce({{ cx_trim('cast(' ~ adapter.quote(k) ~ ' as ' ~ dbt.type_string() ~ ')') }}, ''){{ ', ' if not loop.last }}{% endfor %})
         end as _record_key,
         filename as _source_file,
         file_row_number as _file_row_number,

@@ -5,14 +5,15 @@
         not cast), personal data hashed (cx_pii_hash; a name that is not exposed is hashed only for the raw-row
         JSON and not stored), text trimmed. Extra columns (cx_type lower) are trimmed and lower-cased. -#}
     {%- set typed_exprs = {} -%}
+    {%- set text_type = dbt.type_string() -%}
     {%- for c in columns -%}
         {%- set q = adapter.quote(c.name) -%}
         {%- if c.cx_type == 'timestamp' -%}
             {%- do typed_exprs.update({c.name: cx_parse_timestamp(q, raw_types.get(c.name | lower))}) -%}
         {%- elif c.cx_type in ('enum', 'currency', 'lower') -%}
-            {%- do typed_exprs.update({c.name: "lower(" ~ cx_trim('cast(' ~ q ~ ' as varchar)') ~ ")"}) -%}
+            {%- do typed_exprs.update({c.name: "lower(" ~ cx_trim('cast(' ~ q ~ ' as ' ~ text_type ~ ')') ~ ")"}) -%}
         {%- elif c.cx_type == 'intent' -%}
-            {%- do typed_exprs.update({c.name: "nullif(lower(" ~ cx_trim('cast(' ~ q ~ ' as varchar)') ~ "), '')"}) -%}
+            {%- do typed_exprs.update({c.name: "nullif(lower(" ~ cx_trim('cast(' ~ q ~ ' as ' ~ text_type ~ ')') ~ "), '')"}) -%}
         {%- elif c.cx_type == 'double' -%}
             {%- do typed_exprs.update({c.name: cx_safe_cast(q, 'double')}) -%}
         {%- elif c.cx_type == 'decimal' -%}
@@ -23,9 +24,9 @@
             {#- personal data: hashed in the first model that reads it; no later layer sees the value -#}
             {%- do typed_exprs.update({c.name: cx_pii_hash(q, c.pii)}) -%}
         {%- elif c.cx_type == 'json' -%}
-            {%- do typed_exprs.update({c.name: "cast(" ~ q ~ " as varchar)"}) -%}
+            {%- do typed_exprs.update({c.name: "cast(" ~ q ~ " as " ~ text_type ~ ")"}) -%}
         {%- else -%}
-            {%- do typed_exprs.update({c.name: cx_trim('cast(' ~ q ~ ' as varchar)')}) -%}
+            {%- do typed_exprs.update({c.name: cx_trim('cast(' ~ q ~ ' as ' ~ text_type ~ ')')}) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(typed_exprs) }}

@@ -13,3 +13,8 @@
     {#- dbt.type_float() is a 32-bit REAL on DuckDB; results stay DOUBLE. -#}
     cast(sum(cast({{ expression }} as decimal(38, 9))) as double)
 {%- endmacro %}
+
+{% macro spark__cx_sum(expression) -%}
+    {#- dbt.type_float() is a 32-bit FLOAT on Spark; results stay DOUBLE. -#}
+    cast(sum(cast({{ expression }} as decimal(38, 9))) as double)
+{%- endmacro %}

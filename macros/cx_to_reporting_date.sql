@@ -14,3 +14,12 @@
         cast(timezone('{{ var("reporting_timezone") }}', timezone('UTC', {{ utc_timestamp }})) as date)
     {%- endif -%}
 {%- endmacro %}
+
+{% macro spark__cx_to_reporting_date(utc_timestamp) -%}
+    {#- Spark's session time zone is UTC (profiles.yml): a timestamp's date is its UTC date. -#}
+    {%- if var('reporting_timezone') | upper == 'UTC' -%}
+        cast({{ utc_timestamp }} as date)
+    {%- else -%}
+        to_date(from_utc_timestamp({{ utc_timestamp }}, '{{ var("reporting_timezone") }}'))
+    {%- endif -%}
+{%- endmacro %}

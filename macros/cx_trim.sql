@@ -24,3 +24,8 @@
         else {{ expression }}
     end
 {%- endmacro %}
+
+{% macro spark__cx_trim(expression) -%}
+    {#- Spark's one-argument trim() strips spaces only: strip the same six whitespace characters as DuckDB. -#}
+    trim(both concat(' ', char(9), char(10), char(11), char(12), char(13)) from {{ expression }})
+{%- endmacro %}

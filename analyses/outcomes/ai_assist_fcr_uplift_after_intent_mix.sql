@@ -11,7 +11,7 @@ uplift as (
 
 monthly as (
     select
-        cast(month as varchar) as period,
+        cast(month as {{ dbt.type_string() }}) as period,
         assisted_journeys,
         human_journeys,
         assisted_fcr_rate,

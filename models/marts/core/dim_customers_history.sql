@@ -16,7 +16,9 @@ versions as (
 final as (
     -- SCD2: each CRM version is valid from its updated_at until the next version's (null while current)
     select
-        {{ dbt.hash(dbt.concat(["customer_id", "'|'", "cast(updated_at as varchar)"])) }} as customer_version_key,
+        {{ dbt.hash(dbt.concat([
+            "customer_id", "'|'", "cast(updated_at as " ~ dbt.type_string() ~ ")"
+        ])) }} as customer_version_key,
         {{ cx_customer_key('customer_id') }} as customer_key,
         segment,
         region,

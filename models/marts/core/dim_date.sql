@@ -28,11 +28,11 @@ final as (
         cast({{ dbt.date_trunc('week', 'date_day') }} as date) as date_week,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as date_month,
         cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as date_quarter,
-        extract(year from date_day) as year_number,
-        extract(month from date_day) as month_of_year,
-        extract(day from date_day) as day_of_month,
-        extract(isodow from date_day) as iso_day_of_week,
-        extract(isodow from date_day) in (6, 7) as is_weekend
+        cast(extract(year from date_day) as {{ dbt.type_bigint() }}) as year_number,
+        cast(extract(month from date_day) as {{ dbt.type_bigint() }}) as month_of_year,
+        cast(extract(day from date_day) as {{ dbt.type_bigint() }}) as day_of_month,
+        cast({{ cx_iso_day_of_week("date_day") }} as {{ dbt.type_bigint() }}) as iso_day_of_week,
+        {{ cx_iso_day_of_week("date_day") }} in (6, 7) as is_weekend
     from spine
 )
 

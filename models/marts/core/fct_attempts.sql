@@ -40,7 +40,7 @@ final as (
     select
         attempts.attempt_id,
         assignments.journey_id,
-        assignments.attempt_number,
+        cast(assignments.attempt_number as {{ dbt.type_bigint() }}) as attempt_number,
         {{ cx_customer_key('attempts.customer_id') }} as customer_key,
         attempts.is_identified,
         attempts.intent,
