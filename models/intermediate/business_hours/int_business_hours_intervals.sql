@@ -34,10 +34,10 @@ local_days as (
 ),
 
 weekdays as (
-    -- 0 = Sunday ... 6 = Saturday (days since 1970-01-04, a Sunday)
+    -- 0 = Sunday ... 6 = Saturday (the seed's minutes count from Sunday 00:00): the ISO day of the week mod 7
     select
         date_day,
-        mod({{ dbt.datediff("cast('1970-01-04' as date)", 'date_day', 'day') }}, 7) as day_of_week
+        mod({{ cx_iso_day_of_week('date_day') }}, 7) as day_of_week
     from local_days
 ),
 
