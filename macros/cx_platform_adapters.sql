@@ -9,10 +9,19 @@
         maps_to (the §2 table), files (glob under the raw dir), format (how the files are read), quality_table
         (its name in mart_data_quality), hashed_columns (personal-data columns the view already delivers as
         <name>_hash, made with cx_pii_hash: the mapping is the first reader of the raw files), extra_columns (what the records carry beyond §2's columns, typed and
-        stored beside them: text, lower, double, boolean or timestamp; null for other sources' rows). -#}
+        stored beside them: text, lower, double, boolean or timestamp; null for other sources' rows; a column
+        two objects share is one column), format (json_lines or parquet: how scripts/ops counts the records
+        delivered), rows_where (optional {column: [values]}: the only rows of the files that are records of this
+        object, compared trimmed and lower-cased; the mapping and scripts/ops' count apply it), mapping_reasons
+        (true when the mapping delivers _mapping_reason: a SPEC §6 reason only the platform's model can see).
+        Per adapter: provides, requires (tables without which the adapter cannot map: the landing-zone check names
+        a missing one), events_model (the view of the events its contacts imply, unioned in
+        stg_platform__contact_events). -#}
     {{ return({
         'amazon_connect': {
             'provides': ['contacts', 'contact_events'],
+            'requires': ['contact_records'],
+            'events_model': 'stg_amazon_connect__contact_events',
             'objects': {
                 'contact_records': {
                     'mapping': 'cx_amazon_connect_contact_records',
@@ -33,6 +42,43 @@
                         {'name': 'auth_result', 'cx_type': 'lower'},
                         {'name': 'synthetic_voice_score', 'cx_type': 'double'},
                     ],
+                },
+            },
+        },
+        'zendesk': {
+            'provides': ['contacts', 'contact_events'],
+            'requires': ['ticket', 'ticket_comment', 'ticket_field_history', 'ticket_tag', 'user', 'group'],
+            'events_model': 'stg_zendesk__contact_events',
+            'objects': {
+                'tickets': {
+                    'mapping': 'cx_zendesk_tickets',
+                    'maps_to': 'contacts',
+                    'files': 'zendesk/ticket/**/*.parquet',
+                    'format': 'parquet',
+                    'quality_table': 'zendesk.ticket',
+                    'hashed_columns': ['customer_endpoint'],
+                    'mapping_reasons': true,
+                    'extra_columns': [
+                        {'name': 'bot_outcome', 'cx_type': 'lower'},
+                        {'name': 'ai_assist', 'cx_type': 'boolean'},
+                        {'name': 'last_solved_at', 'cx_type': 'timestamp'},
+                        {'name': 'reopens', 'cx_type': 'double'},
+                        {'name': 'public_agent_comments', 'cx_type': 'double'},
+                        {'name': 'ticket_status', 'cx_type': 'lower'},
+                        {'name': 'via_channel', 'cx_type': 'lower'},
+                        {'name': 'schedule_id', 'cx_type': 'text'},
+                    ],
+                },
+                'satisfaction_ratings': {
+                    'mapping': 'cx_zendesk_satisfaction_ratings',
+                    'maps_to': 'survey_responses',
+                    'files': 'zendesk/ticket_field_history/**/*.parquet',
+                    'format': 'parquet',
+                    'rows_where': {'field_name': ['satisfaction_score'], 'value': ['good', 'bad']},
+                    'quality_table': 'zendesk.satisfaction_ratings',
+                    'hashed_columns': [],
+                    'mapping_reasons': true,
+                    'extra_columns': [],
                 },
             },
         },

@@ -30,7 +30,8 @@
         together with the landing zone's (one set of rules for every source; ids of different sources do not
         meet). The table then also carries source_system, _source_table (the row's table in mart_data_quality),
         the adapters' extra columns and _excluded_reason: a record that is no customer's contact (SPEC §8.1) is
-        `excluded`, neither validated nor ranked; a line that is not a JSON object is quarantined as
+        `excluded`, not validated, but ranked with its key's other deliveries, so a later excluded delivery (a
+        Zendesk ticket deleted or merged away) supersedes the key's earlier valid ones; a line that is not a JSON object is quarantined as
         malformed_json before any other check (it has no columns to check). The landing-zone input is read
         when `sources` includes landing_zone, and may be absent when an enabled adapter provides the table. -#}
     {%- set raw_relation = source(source_name, table_name) -%}
@@ -45,6 +46,7 @@
                 'quality_table': object_spec.quality_table,
                 'extra_columns': object_spec.get('extra_columns', []),
                 'hashed_columns': object_spec.get('hashed_columns', []),
+                'mapping_reasons': object_spec.get('mapping_reasons', false),
             }) -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -94,7 +96,8 @@
     {%- for object in adapter_objects if object.source_system in enabled_sources -%}
         {%- do inputs.append({'relation': object.relation, 'source_system': object.source_system,
             'quality_table': object.quality_table, 'files': object.files, 'is_adapter': true,
-            'hashed_columns': object.hashed_columns,
+            'hashed_columns': object.hashed_columns, 'mapping_reasons': object.mapping_reasons,
+            'own_extra_columns': object.extra_columns | map(attribute='name') | list,
             'raw_types': {}}) -%}
     {%- endfor -%}
     {%- if not inputs -%}
@@ -305,8 +308,9 @@ dup_raw_rows as (
         '{{ input.quality_table }}' as t___source_table,
         {{ '_excluded_reason' if input.is_adapter else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as t___excluded_reason,
         {{ 'coalesce(_is_malformed, false)' if input.is_adapter else 'false' }} as t___is_malformed,
+        {{ '_mapping_reason' if input.mapping_reasons else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as t___mapping_reason,
         {%- for e in extra_columns %}
-        {%- if input.is_adapter %}
+        {%- if input.is_adapter and e.name in input.own_extra_columns %}
         {{ input.extra_exprs[e.name] }} as t__{{ e.name }},
         {%- else %}
         cast(null as {{ {'double': 'double', 'boolean': dbt.type_boolean(), 'timestamp': dbt.type_timestamp()}.get(e.cx_type, dbt.type_string()) }}) as t__{{ e.name }},
@@ -333,6 +337,10 @@ dup_raw_rows as (
             {%- if input.is_adapter %}
             -- a line that is not a JSON object has no columns to check
             when t___is_malformed then 'malformed_json'
+            {%- endif %}
+            {%- if input.mapping_reasons %}
+            -- a SPEC §6 reason only the platform's own model shows (e.g. a Zendesk ticket without a requester)
+            when t___mapping_reason is not null then t___mapping_reason
             {%- endif %}
             {%- for reason, reason_checks in reasons if reason_checks %}
             when {{ reason_checks | join('\n                or ') }}
@@ -478,7 +486,7 @@ dup_key_hashes as (
     -- so a hash collision only ranks a key that arrived once on its own (rank 1, as without the pre-filter).
     select {{ cx_key_hash(quoted_pk) }} as _key_hash
     from candidate_rows
-    where _quarantine_reason is null{{ ' and _excluded_reason is null' if has_adapters }}
+    where _quarantine_reason is null
     group by {{ cx_key_hash(quoted_pk) }}
     having count(*) > 1
 ),
@@ -499,9 +507,6 @@ dups_ranked as (
     from candidate_rows
     where
         _quarantine_reason is null
-        {%- if has_adapters %}
-        and _excluded_reason is null
-        {%- endif %}
         and {{ cx_key_hash(quoted_pk) }} in (select dup_key_hashes._key_hash from dup_key_hashes)
     {%- endif %}
 ),

@@ -637,6 +637,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
                 read_fully_since=since,
                 sources=run.sources,
                 platform_objects=adapters.objects(PROJECT_DIR, run.sources),
+                required_folders=adapters.required_folders(PROJECT_DIR, run.sources),
                 provided=adapters.provided_tables(PROJECT_DIR, run.sources),
                 alternatives=adapters.providers(PROJECT_DIR),
             )

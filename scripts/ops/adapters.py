@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from scripts.ops import contract as contract_module
 
 MACRO_FILE = "macros/cx_platform_adapters.sql"
@@ -30,6 +34,14 @@ class PlatformObject:
     files: str  # glob under the raw dir
     maps_to: str  # the SPEC §2 table it feeds
     quality_table: str  # its table_name in mart_data_quality
+    format: str = "json_lines"  # json_lines (gzip or plain) or parquet
+    rows_where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, values): the rows that are records
+
+    def count(self, path: Path) -> int:
+        """The records of this object in one of its files (reading it checks that it is readable)."""
+        if self.format == "parquet":
+            return count_parquet_rows(path, self.rows_where)
+        return count_lines(path)
 
 
 def registry(project_dir: Path) -> dict[str, Any]:
@@ -44,8 +56,32 @@ def objects(project_dir: Path, sources: list[str] | None = None) -> list[Platfor
         if sources is not None and source not in sources:
             continue
         for name, obj in spec["objects"].items():
-            found.append(PlatformObject(source, name, obj["files"], obj["maps_to"], obj["quality_table"]))
+            rows_where = tuple(
+                (column, tuple(values)) for column, values in obj.get("rows_where", {}).items()
+            )
+            found.append(
+                PlatformObject(
+                    source,
+                    name,
+                    obj["files"],
+                    obj["maps_to"],
+                    obj["quality_table"],
+                    obj.get("format", "json_lines"),
+                    rows_where,
+                )
+            )
     return found
+
+
+def required_folders(project_dir: Path, sources: list[str]) -> list[tuple[str, str]]:
+    """(source, folder under the raw dir) of every table an enabled adapter cannot map without (its
+    `requires`); a Parquet adapter's tables are folders <source>/<table>."""
+    return [
+        (source, f"{source}/{table}")
+        for source, spec in registry(project_dir).items()
+        if source in sources
+        for table in spec.get("requires", [])
+    ]
 
 
 def provided_tables(project_dir: Path, sources: list[str]) -> set[str]:
@@ -88,6 +124,20 @@ def enabled_sources(
         if cleaned and cleaned not in enabled:
             enabled.append(cleaned)
     return enabled
+
+
+def count_parquet_rows(path: Path, rows_where: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> int:
+    """Rows of a Parquet file; with rows_where, only those whose columns hold one of the values (trimmed,
+    lower case), the registry's filter. Reading the footer (and the filter's columns) checks the file."""
+    if not rows_where:
+        return pq.ParquetFile(path).metadata.num_rows
+    table = pq.read_table(path, columns=[column for column, _ in rows_where])
+    keep = None
+    for column, values in rows_where:
+        cleaned = pc.utf8_lower(pc.utf8_trim_whitespace(table[column].cast("string")))
+        matched = pc.fill_null(pc.is_in(cleaned, value_set=pa.array(list(values), type=pa.string())), False)
+        keep = matched if keep is None else pc.and_(keep, matched)
+    return int(pc.sum(keep).as_py() or 0)
 
 
 def count_lines(path: Path) -> int:

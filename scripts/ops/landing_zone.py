@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scripts.ops import adapters
@@ -61,6 +62,7 @@ def check(
     platform_objects: tuple[adapters.PlatformObject, ...] | list[adapters.PlatformObject] = (),
     provided: set[str] | None = None,
     alternatives: dict[str, list[str]] | None = None,
+    required_folders: tuple[tuple[str, str], ...] | list[tuple[str, str]] = (),
 ) -> dict[str, TableReport]:
     """Check the landing zone; return per-table counts or raise LandingZoneError.
 
@@ -69,7 +71,8 @@ def check(
     platform_objects: the enabled adapters' objects, whose files are checked too (every gzip stream read to
     its end when new: a broken one stops the night naming the file). provided: SPEC §2 tables an enabled
     adapter provides, whose landing-zone folders may be absent. alternatives: {table: adapters that could
-    provide it}, named in the error when its folder is missing.
+    provide it}, named in the error when its folder is missing. required_folders: (source, folder) of the
+    tables an enabled adapter cannot map without (adapters.required_folders): each must hold files.
     """
     raw = str(raw_dir)
     if "://" in raw:
@@ -84,6 +87,9 @@ def check(
         )
     provided = provided or set()
     alternatives = alternatives or {}
+    for source, folder in required_folders:
+        if not any((root / folder).rglob("*.parquet")):
+            problems.append(f"source '{source}' is on but has no {folder} files (looked in {root / folder})")
     for obj in platform_objects:
         _check_platform_object(root, obj, read_fully_since, reports, problems)
     for table, spec in contract.items():
@@ -143,7 +149,7 @@ def _check_platform_object(
     reports: dict[str, TableReport],
     problems: list[str],
 ) -> None:
-    """A platform's files (JSON lines, gzip or plain): present, and the new ones readable to their end."""
+    """A platform's files (JSON lines, gzip or plain; or Parquet): present, and the new ones readable."""
     report = reports.setdefault(obj.quality_table, TableReport())
     pattern = f"{root}/{obj.files}"
     files = sorted(root.glob(obj.files))
@@ -157,8 +163,8 @@ def _check_platform_object(
         if not read_fully:
             continue
         try:
-            report.rows += adapters.count_lines(path)
-        except (OSError, EOFError, ValueError, zlib.error) as error:
+            report.rows += obj.count(path)
+        except (OSError, EOFError, ValueError, zlib.error, pa.ArrowException) as error:
             problems.append(f"raw file {path} of {obj.source} {obj.name} cannot be read: {error}")
             continue
         report.files_read_fully += 1
@@ -178,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             contract,
             sources=sources,
             platform_objects=adapters.objects(project_dir, sources),
+            required_folders=adapters.required_folders(project_dir, sources),
             provided=adapters.provided_tables(project_dir, sources),
             alternatives=adapters.providers(project_dir),
         )

@@ -110,7 +110,7 @@ def received_platform_rows(raw_dir: str, obj: adapters.PlatformObject) -> int | 
     implementation independent of the SQL that reads them); None for a raw dir that is not a local path."""
     if "://" in raw_dir:
         return None
-    return sum(adapters.count_lines(path) for path in Path(raw_dir).glob(obj.files))
+    return sum(obj.count(path) for path in Path(raw_dir).glob(obj.files))
 
 
 def check_conservation(

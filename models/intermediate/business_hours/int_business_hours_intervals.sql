@@ -6,11 +6,11 @@
 with
 
 schedules as (
-    select * from {{ ref('business_hours') }}
+    select * from {{ ref('int_business_hours_schedules') }}
 ),
 
 holidays as (
-    select * from {{ ref('business_holidays') }}
+    select * from {{ ref('int_business_hours_holidays') }}
 ),
 
 contacts as (

@@ -27,23 +27,27 @@ base as (
     select * from {{ ref('base_platform__contact_events') }}
 ),
 
-platform_events as (  -- noqa: ST03
-    -- read only when the Amazon Connect adapter is on (var sources); a ref either way, so the DAG is stable
-    select * from {{ ref('stg_amazon_connect__contact_events') }}
+{%- for adapter_name, adapter_spec in cx_platform_adapters().items()
+    if not execute or adapter_name in cx_enabled_sources() %}
+
+{{ adapter_name }}_events as (  -- noqa: ST03
+    -- read only when the adapter is on (var sources); named at parse time either way, so the DAG is stable
+    select * from {{ ref(adapter_spec.events_model) }}
 ),
+{%- endfor %}
 
 accepted as (
-    -- the landing zone's accepted events and the events the platforms' contact records imply (SPEC §8.2)
+    -- the landing zone's accepted events and the events the platforms' records imply (SPEC §8.2, §8.4)
     {%- set event_columns = ['event_id', 'contact_id', 'event_type', 'event_at', 'attributes', '_loaded_at',
         '_load_date', '_batch_at'] %}
     select {{ event_columns | join(', ') }}
     from base
     where _status = 'accepted'
-    {%- if 'amazon_connect' in cx_enabled_sources() %}
+    {%- for adapter_name in cx_platform_adapters() if adapter_name in cx_enabled_sources() %}
     union all
     select {{ event_columns | join(', ') }}
-    from platform_events
-    {%- endif %}
+    from {{ adapter_name }}_events
+    {%- endfor %}
 ),
 
 parsed as (

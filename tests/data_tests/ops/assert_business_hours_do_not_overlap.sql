@@ -1,5 +1,5 @@
-{#- A schedule's weekly intervals (seed business_hours) must not overlap (nor repeat): an overlap would count the
-    same minutes twice. Fails with both intervals of every overlapping pair. -#}
+{#- A schedule's weekly intervals (the business_hours seed's, or a platform's: int_business_hours_schedules) must
+    not overlap (nor repeat): an overlap would count the same minutes twice. Fails with both intervals of every overlapping pair. -#}
 with
 
 intervals as (
@@ -8,7 +8,7 @@ intervals as (
         start_minute,
         end_minute,
         row_number() over (partition by schedule_id order by start_minute, end_minute) as interval_number
-    from {{ ref('business_hours') }}
+    from {{ ref('int_business_hours_schedules') }}
 ),
 
 overlapping_pairs as (
