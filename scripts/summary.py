@@ -194,6 +194,25 @@ def amazon_connect_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     )
 
 
+def zendesk_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Zendesk's own ticket metrics beside ours (SPEC §8.4), when Zendesk is a source."""
+    mart = "outcomes.mart_zendesk_reconciliation"
+    return _metric_rows(
+        conn,
+        mart,
+        [
+            "zendesk_tickets",
+            "zendesk_one_touch_rate",
+            "fcr_rate",
+            "repeat_contact_rate",
+            "zendesk_reopen_rate",
+            "zendesk_first_reply_minutes_avg",
+            "zendesk_first_reply_business_minutes_avg",
+            "zendesk_full_resolution_business_minutes_avg",
+        ],
+    )
+
+
 SECTIONS: list[tuple[str, tuple[str, ...], Callable[[duckdb.DuckDBPyConnection], list[Row]]]] = [
     ("Data", ("core.fct_journeys", "outcomes.mart_data_quality"), data_section),
     ("Resolution (matured journeys)", ("outcomes.mart_first_contact_resolution",), resolution_section),
@@ -219,6 +238,11 @@ def build_summary(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, list[Row]]
         and _one(conn, "select count(*) from outcomes.mart_amazon_connect_reconciliation")[0]
     ):
         result.append(("Amazon Connect: its readings beside ours", amazon_connect_section(conn)))
+    if (
+        _has(conn, "outcomes", "mart_zendesk_reconciliation")
+        and _one(conn, "select count(*) from outcomes.mart_zendesk_reconciliation")[0]
+    ):
+        result.append(("Zendesk: its ticket metrics beside ours", zendesk_section(conn)))
     return result
 
 
