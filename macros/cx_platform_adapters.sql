@@ -14,6 +14,8 @@
         delivered), rows_where (optional {column: [values]}: the only rows of the files that are records of this
         object, compared trimmed and lower-cased; the mapping and scripts/ops' count apply it), mapping_reasons
         (true when the mapping delivers _mapping_reason: a SPEC §6 reason only the platform's model can see).
+        An object that feeds no SPEC §2 table but must be accounted for row by row (Zendesk's comments) has
+        maps_to none and a statuses_model: a view in stg_quality__row_statuses' shape that it unions.
         Per adapter: provides, requires (tables without which the adapter cannot map: the landing-zone check names
         a missing one), events_model (the view of the events its contacts imply, unioned in
         stg_platform__contact_events). -#}
@@ -68,6 +70,13 @@
                         {'name': 'via_channel', 'cx_type': 'lower'},
                         {'name': 'schedule_id', 'cx_type': 'text'},
                     ],
+                },
+                'ticket_comments': {
+                    'maps_to': none,
+                    'statuses_model': 'stg_zendesk__ticket_comment_statuses',
+                    'files': 'zendesk/ticket_comment/**/*.parquet',
+                    'format': 'parquet',
+                    'quality_table': 'zendesk.ticket_comment',
                 },
                 'satisfaction_ratings': {
                     'mapping': 'cx_zendesk_satisfaction_ratings',

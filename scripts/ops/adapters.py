@@ -32,7 +32,7 @@ class PlatformObject:
     source: str  # the adapter, e.g. amazon_connect
     name: str  # the platform's object, e.g. contact_records
     files: str  # glob under the raw dir
-    maps_to: str  # the SPEC §2 table it feeds
+    maps_to: str | None  # the SPEC §2 table it feeds (None: accounted for by its own statuses model)
     quality_table: str  # its table_name in mart_data_quality
     format: str = "json_lines"  # json_lines (gzip or plain) or parquet
     rows_where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, values): the rows that are records

@@ -4,9 +4,15 @@
 {{ config(materialized='view') }}
 {#- the SPEC §2 tables a platform adapter feeds (their base models carry _source_table and _excluded_reason) -#}
 {%- set adapted_tables = [] -%}
-{%- for adapter_spec in cx_platform_adapters().values() -%}
+{#- the platform objects that feed no SPEC §2 table, each accounted for by its own statuses model -#}
+{%- set statuses_models = [] -%}
+{%- for adapter_name, adapter_spec in cx_platform_adapters().items() -%}
     {%- for object_spec in adapter_spec.objects.values() -%}
-        {%- do adapted_tables.append(object_spec.maps_to) -%}
+        {%- if object_spec.maps_to -%}
+            {%- do adapted_tables.append(object_spec.maps_to) -%}
+        {%- elif not execute or adapter_name in cx_enabled_sources() -%}
+            {%- do statuses_models.append(object_spec.statuses_model) -%}
+        {%- endif -%}
     {%- endfor -%}
 {%- endfor %}
 with
@@ -46,6 +52,20 @@ unioned as (
         {%- if not loop.last %}
             union all
         {%- endif %}
+    {%- endfor %}
+    {%- for model_name in statuses_models %}
+        union all
+        select
+            table_name,
+            record_key,
+            load_date,
+            loaded_at,
+            status,
+            reason,
+            source_file,
+            file_row_number,
+            raw_row
+        from {{ ref(model_name) }}
     {%- endfor %}
 )
 
