@@ -16,6 +16,9 @@ export TZ_BUILD_NOTE := the build sets its own session time zone (UTC)
 # Demo dataset (override on the command line: make demo DEMO_CUSTOMERS=20000)
 # SOURCE=amazon_connect: the same centre's contacts as Amazon Connect contact records (SPEC §8.2), the CRM etc. in
 # the landing zone; the build then reads both (CX_SOURCES=landing_zone,amazon_connect).
+# SOURCE=zendesk: its email, web and messaging contacts as Zendesk tickets (SPEC §8.4), voice and chat in the landing
+# zone (CX_SOURCES=landing_zone,zendesk). SOURCE=mixed: voice and chat as Connect records, email, web and messaging as
+# Zendesk tickets, the CRM etc. in the landing zone (CX_SOURCES=landing_zone,amazon_connect,zendesk).
 SOURCE ?= landing_zone
 ifeq ($(SOURCE),landing_zone)
 DEMO_FORMAT_ARGS :=
@@ -23,8 +26,14 @@ DEMO_SOURCES := landing_zone
 else ifeq ($(SOURCE),amazon_connect)
 DEMO_FORMAT_ARGS := --format amazon_connect
 DEMO_SOURCES := landing_zone,amazon_connect
+else ifeq ($(SOURCE),zendesk)
+DEMO_FORMAT_ARGS := --format zendesk
+DEMO_SOURCES := landing_zone,zendesk
+else ifeq ($(SOURCE),mixed)
+DEMO_FORMAT_ARGS := --format amazon_connect+zendesk
+DEMO_SOURCES := landing_zone,amazon_connect,zendesk
 else
-$(error SOURCE must be landing_zone or amazon_connect, not '$(SOURCE)')
+$(error SOURCE must be landing_zone, amazon_connect, zendesk or mixed, not '$(SOURCE)')
 endif
 DEMO_SEED ?= 42
 DEMO_CUSTOMERS ?= 8000

@@ -64,51 +64,16 @@ comments as (
 ),
 
 user_versions as (
-    -- each user version valid from its updated_at to the next one's (the first from the beginning of time)
-    select
-        id as user_id,
-        lower({{ cx_trim('role') }}) as role,
-        email,
-        phone,
-        {{ adapter.quote(customer_id_field) }} as customer_id_value,
-        case when version_number = 1 then null else updated_at end as valid_from,
-        lead(updated_at) over (partition by id order by updated_at) as valid_to
-    from (
-        select
-            *,
-            row_number() over (partition by id order by updated_at) as version_number
-        from (
-            select
-                *,
-                row_number() over (
-                    partition by id, updated_at order by _fivetran_synced desc, filename desc, file_row_number desc
-                ) as delivery_rank
-            from {{ cx_zendesk_table('user') }}
-        ) as delivered
-        where delivery_rank = 1
-    ) as versions
+    {{ cx_zendesk_versions('user', 'user_id', {
+        'role': 'lower(' ~ cx_trim('role') ~ ')',
+        'email': 'email',
+        'phone': 'phone',
+        'customer_id_value': adapter.quote(customer_id_field),
+    }) }}
 ),
 
 group_versions as (
-    select
-        id as group_id,
-        name,
-        case when version_number = 1 then null else updated_at end as valid_from,
-        lead(updated_at) over (partition by id order by updated_at) as valid_to
-    from (
-        select
-            *,
-            row_number() over (partition by id order by updated_at) as version_number
-        from (
-            select
-                *,
-                row_number() over (
-                    partition by id, updated_at order by _fivetran_synced desc, filename desc, file_row_number desc
-                ) as delivery_rank
-            from {{ cx_zendesk_table('group') }}
-        ) as delivered
-        where delivery_rank = 1
-    ) as versions
+    {{ cx_zendesk_versions('group', 'group_id', {'name': 'name'}) }}
 ),
 
 agent_comments as (

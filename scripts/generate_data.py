@@ -3,6 +3,8 @@
     python -m scripts.generate_data --customers 8000 --days 210 --out data/raw --overwrite
     python -m scripts.generate_data --out data/raw --append-day      # one more nightly load
     python -m scripts.generate_data --format amazon_connect --out data/raw --overwrite
+    python -m scripts.generate_data --format zendesk --out data/raw --overwrite
+    python -m scripts.generate_data --format amazon_connect+zendesk --out data/raw --overwrite
 
 Layout: ``<out>/<table>/load_date=YYYY-MM-DD/part-NNNN.parquet`` for customers, agents,
 contacts, contact_events, survey_responses, subscriptions, orders and fraud_cases, with the
@@ -23,6 +25,17 @@ DISCONNECT). ``<out>/amazon_connect/_parity.json`` holds the counts a parity tes
 Connect has no messaging or web channel: ``--channel-set connect`` (implied by that format) puts
 those contacts on chat after the simulation, so a landing zone generated with it has the same
 contacts as the Connect records of the same seed.
+
+``--format zendesk`` (SPEC §8.3, §8.4) writes the email, web and messaging contacts as Zendesk
+tickets, the tables Fivetran's Zendesk connector lands (``scripts/simulation/zendesk.py``):
+``<out>/zendesk/<table>/load_date=YYYY-MM-DD/part-0.parquet`` for ticket, ticket_comment,
+ticket_field_history, ticket_tag, user, group, schedule, schedule_holiday and ticket_schedule; one
+ticket version per landing-zone ``contacts`` row of those contacts (re-deliveries included,
+``updated_at`` = its ``_loaded_at``), plus status changes, merged duplicates and deleted tickets.
+Their contacts, events and csat responses are left out of the landing zone (voice and chat stay
+there); ``zendesk/_parity.json`` holds the counts a parity test needs. ``--format
+amazon_connect+zendesk`` (or ``amazon_connect,zendesk``) is the mixed estate: voice and chat as
+Connect records, email, web and messaging as Zendesk tickets, no landing-zone contacts or events.
 
 The data is a simulation, not random columns (``scripts/simulation``): customers with
 segments, regions, preferred channels and CRM versions; agents (about one per 40 customers);
@@ -83,6 +96,7 @@ import pyarrow.parquet as pq
 
 from scripts.ops import adapters, contract
 from scripts.simulation import params as P
+from scripts.simulation import zendesk as Z
 from scripts.simulation.amazon_connect import (
     BAD_SEQUENCE,
     GOOD_SEQUENCE,
@@ -114,8 +128,9 @@ from scripts.simulation.tables import (
 log = logging.getLogger("generate_data")
 
 MANIFEST = "_generator.json"
-LANDING_ZONE, AMAZON_CONNECT = "landing_zone", "amazon_connect"
-FORMATS = (LANDING_ZONE, AMAZON_CONNECT)
+LANDING_ZONE, AMAZON_CONNECT, ZENDESK = "landing_zone", "amazon_connect", "zendesk"
+MIXED = f"{AMAZON_CONNECT}+{ZENDESK}"  # voice and chat in Connect, email, web and messaging in Zendesk
+FORMATS = (LANDING_ZONE, AMAZON_CONNECT, ZENDESK, MIXED)
 ALL_CHANNELS, CONNECT_CHANNELS = "all", "connect"
 CHANNEL_SETS = (ALL_CHANNELS, CONNECT_CHANNELS)
 # the tables that Connect's records stand for (the adapter registry, macros/cx_platform_adapters.sql)
@@ -135,13 +150,34 @@ class UsageError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
+def uses_connect(format_name: str) -> bool:
+    return AMAZON_CONNECT in format_name.split("+")
+
+
+def uses_zendesk(format_name: str) -> bool:
+    return Z.is_zendesk(format_name)
+
+
+def _format(text: str) -> str:
+    """A --format value: one of FORMATS, or the mixed estate written with ',' or '+' in either order."""
+    parts = sorted({p.strip() for p in text.replace(",", "+").split("+") if p.strip()})
+    name = "+".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
+    if name not in FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text!r} (choose from {', '.join(FORMATS)}; amazon_connect,zendesk also works)"
+        )
+    return name
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m scripts.generate_data",
         description=(
             "Generate the raw landing zone of SPEC §2 (8 tables as hive-partitioned Parquet) "
             "from a deterministic simulation of a contact centre and its CRM, or the same centre "
-            "with its contacts as Amazon Connect contact records (--format amazon_connect)."
+            "with its contacts as Amazon Connect contact records (--format amazon_connect), its "
+            "email, web and messaging contacts as Zendesk tickets (--format zendesk), or both "
+            "(--format amazon_connect+zendesk)."
         ),
         epilog="Same arguments give the same data; --days N then --append-day equals --days N+1.",
     )
@@ -173,7 +209,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="delete the 8 tables' folders, amazon_connect/ and the manifests under --out first",
+        help="delete the 8 tables' folders, amazon_connect/, zendesk/ and the manifests under --out first",
     )
     parser.add_argument(
         "--bad-rows",
@@ -185,19 +221,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help=(
             "append one more day (a new load_date partition, and its hour folders of Connect "
-            "records) to the dataset in --out, with the parameters of its _generator.json, "
+            "records or its zendesk/<table>/load_date= folders) to the dataset in --out, with the "
+            "parameters of its _generator.json, "
             "--format and --channel-set included (other generation options are ignored)"
         ),
     )
     parser.add_argument(
         "--format",
-        choices=FORMATS,
+        type=_format,
         default=LANDING_ZONE,
+        metavar="{" + ",".join(FORMATS) + "}",
         help=(
-            "how the contacts are written: landing_zone (the contacts and contact_events tables) or "
+            "how the contacts are written: landing_zone (the contacts and contact_events tables); "
             "amazon_connect (Amazon Connect contact records as Firehose delivers them, gzip JSON "
-            "lines under amazon_connect/contact_records/YYYY/MM/DD/HH/; SPEC §8.2); the other "
-            "tables are the landing zone's either way (default: landing_zone)"
+            "lines under amazon_connect/contact_records/YYYY/MM/DD/HH/; SPEC §8.2); zendesk (email, "
+            "web and messaging contacts as the Zendesk tables Fivetran lands, Parquet under "
+            "zendesk/<table>/load_date=YYYY-MM-DD/, their csat responses as satisfaction ratings; "
+            "voice and chat stay in contacts / contact_events; SPEC §8.4); amazon_connect+zendesk "
+            "(also written amazon_connect,zendesk: voice and chat as Connect records, the rest as "
+            "Zendesk tickets); the other tables are the landing zone's either way (default: landing_zone)"
         ),
     )
     parser.add_argument(
@@ -216,6 +258,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.channel_set = CONNECT_CHANNELS if args.format == AMAZON_CONNECT else ALL_CHANNELS
     elif args.format == AMAZON_CONNECT and args.channel_set != CONNECT_CHANNELS:
         parser.error("--format amazon_connect needs --channel-set connect (Connect has no messaging or web)")
+    elif uses_zendesk(args.format) and args.channel_set != ALL_CHANNELS:
+        parser.error(
+            f"--format {args.format} needs --channel-set all (Zendesk holds the messaging and web contacts)"
+        )
     if args.customers < 1:
         parser.error("--customers must be at least 1")
     if not 1 <= args.days <= 9999:
@@ -272,6 +318,7 @@ class Stats:
         self.superseded_extra: dict[str, int] = defaultdict(int)
         self.excluded: Counter[str] = Counter()  # Connect records that are no customer's contact
         self.parity: dict | None = None  # --format amazon_connect: the _parity.json counts
+        self.zendesk_parity: dict | None = None  # --format zendesk: zendesk/_parity.json
 
     def add_file(self, table: str, path: Path, rows: int) -> None:
         self.rows[table] += rows
@@ -343,13 +390,22 @@ def write_day(
     batches: dict[str, dict | None],
     excluded: list[Record],
     stats: Stats,
+    zendesk: dict[str, dict | None] | None = None,
+    zendesk_bad: dict[str, pa.Table] | None = None,
 ) -> None:
-    """One load day: its landing-zone files, or its Connect records, and its bad rows."""
-    connect = target.settings.format == AMAZON_CONNECT
+    """One load day: its landing-zone files, or its Connect records, its Zendesk tables, and its bad rows."""
+    connect = uses_connect(target.settings.format)
     tables = [t for t in TABLES if not (connect and t in CONNECT_REPLACES)]
     good = write_tables(target, tables, day, date, batches, stats)
     if target.settings.bad_rows:
         write_bad_rows(target, tables, day, date, day_start, good, stats)
+    if zendesk is not None:
+        tables = Z.materialise_day(zendesk, day == 0)
+        for table, path, n in Z.write_tables(target.out, date, tables):
+            stats.add_file(f"zendesk.{table}", path, n)
+        if zendesk_bad:
+            for table, path, n in Z.write_tables(target.out, date, zendesk_bad, Z.BAD_FILE):
+                stats.add_file(f"zendesk.{table}", path, n)
     if connect:
         records = write_connect_records(target, batches.get("contacts"), excluded, stats)
         if target.settings.bad_rows:
@@ -372,7 +428,11 @@ def write_tables(
                 stats.add_file(table, path, 0)
             continue
         stats.duplicates[table] += int((b["dup"] > 0).sum())
-        t = materialise(table, b)
+        if "zd_ref" in b:  # --format zendesk: rows that name a Zendesk contact name it zendesk:<id>
+            b = in_delivery_order(table, b)
+            t = Z.rewrite_contact_ids(table, b, materialise(table, b))
+        else:
+            t = materialise(table, b)
         good[table] = t
         plan = file_wart_plan(target.settings.seed, table, day)
         t = apply_file_warts(table, t, plan)
@@ -442,15 +502,19 @@ def supervisors(sim: Simulation) -> list[str]:
     return agent_ids(np.flatnonzero(sim.agent_hired < sim.start_s)).to_pylist()
 
 
-def simulate_day(sim: Simulation, settings: Settings, day: int) -> dict[str, list[dict]]:
-    """Day ``day``'s simulated rows, with the channel set applied and, for Connect, the columns
-    its records need (never a change to the simulation or its random streams)."""
+def simulate_day(
+    sim: Simulation, settings: Settings, day: int, zendesk: Z.ZendeskBuilder | None = None
+) -> dict[str, list[dict]]:
+    """Day ``day``'s simulated rows, with the channel set applied and, for Connect and Zendesk, the
+    columns their records need (never a change to the simulation or its random streams)."""
     produced = sim.step(day)
     if settings.channel_set == CONNECT_CHANNELS:
         produced["contacts"] = [with_connect_channels(b) for b in produced.get("contacts", [])]
-    if settings.format == AMAZON_CONNECT:
+    if uses_connect(settings.format):
         scheduled = sim.customers_with_scheduled_account_update()
         produced = with_record_columns(produced, settings.seed, sim.ver, scheduled)
+    if zendesk is not None:
+        produced = zendesk.prepare(produced, day, sim.day_start(day))
     return produced
 
 
@@ -460,19 +524,31 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
     buf = LoadBuffer(sim.start_s)
     stats = Stats()
     target = Target(out, settings, reference_customer(sim), supervisors(sim))
-    connect = settings.format == AMAZON_CONNECT
+    connect = uses_connect(settings.format)
     parity = ParityCounter(sim.region, sim.phone, sim.name_first, sim.name_last) if connect else None
+    zendesk = (
+        Z.ZendeskBuilder(settings.seed, sim.start_s, settings.customers, sim)
+        if uses_zendesk(settings.format)
+        else None
+    )
     # Materialising and writing a day's files (pyarrow, mostly outside the GIL) runs in one
     # writer thread while the next day is simulated; at most two days wait to be written.
     pending: deque[Future] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer:
         for day in range(settings.days):
-            produced = simulate_day(sim, settings, day)
+            produced = simulate_day(sim, settings, day, zendesk)
             wrng = np.random.default_rng([settings.seed, 3, day])
             for table in TABLES:
                 for batch in produced.get(table, []):
                     buf.add(table, add_row_warts(table, batch, wrng))
             batches = {table: buf.pop(table, day) for table in TABLES}
+            date = settings.start + dt.timedelta(days=day)
+            zendesk_tables = zendesk_bad = None
+            if zendesk is not None:  # every day, written or not: the parity counts cover the whole dataset
+                batches, zendesk_tables = zendesk.split(day, batches)
+                if settings.bad_rows:
+                    zendesk_bad, details = Z.bad_rows(day, sim.day_start(day), zendesk_tables)
+                    zendesk.parity.add_bad(details)
             excluded: list[Record] = []  # Connect records that are no customer's contact
             excluded_counts: dict[str, int] = {}
             if parity is not None:  # every day, written or not: the counts cover the whole dataset
@@ -481,8 +557,17 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
                 )
                 parity.add_day(batches, excluded_counts)
             if day in write_days:
-                date = settings.start + dt.timedelta(days=day)
-                job = (target, day, date, sim.day_start(day), batches, excluded, stats)
+                job = (
+                    target,
+                    day,
+                    date,
+                    sim.day_start(day),
+                    batches,
+                    excluded,
+                    stats,
+                    zendesk_tables,
+                    zendesk_bad,
+                )
                 pending.append(writer.submit(write_day, *job))
                 stats.excluded.update(excluded_counts)
             while len(pending) > 2 or (pending and pending[0].done()):
@@ -493,13 +578,16 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
     stats.late = buf.held()
     if parity is not None:
         stats.parity = parity.summary()
+    if zendesk is not None:
+        stats.late += zendesk.held()
+        stats.zendesk_parity = zendesk.parity.summary()
     return stats
 
 
 # ---- manifest and summary -------------------------------------------------------------------
 def table_totals(out: Path, settings: Settings) -> dict[str, dict[str, float]]:
     """Rows, files and bytes of every table written (Connect: of its records, from the counts)."""
-    connect = settings.format == AMAZON_CONNECT
+    connect = uses_connect(settings.format)
     totals = {}
     for table in TABLES:
         if connect and table in CONNECT_REPLACES:
@@ -540,7 +628,9 @@ def wart_doc() -> dict:
     }
 
 
-def write_manifest(out: Path, settings: Settings, totals: dict, connect: dict | None) -> None:
+def write_manifest(
+    out: Path, settings: Settings, totals: dict, connect: dict | None, zendesk: dict | None = None
+) -> None:
     manifest = {
         "generator": "scripts.generate_data",
         "generator_version": GENERATOR_VERSION,
@@ -557,6 +647,8 @@ def write_manifest(out: Path, settings: Settings, totals: dict, connect: dict | 
     }
     if connect is not None:
         manifest[AMAZON_CONNECT] = connect
+    if zendesk is not None:
+        manifest[ZENDESK] = zendesk
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
@@ -590,21 +682,23 @@ def settings_of(manifest: dict) -> Settings:
 
 
 def has_data(out: Path) -> bool:
-    return (out / MANIFEST).exists() or any((out / t).exists() for t in (*TABLES, AMAZON_CONNECT))
+    return (out / MANIFEST).exists() or any((out / t).exists() for t in (*TABLES, AMAZON_CONNECT, ZENDESK))
 
 
 def clear(out: Path) -> None:
-    for t in (*TABLES, AMAZON_CONNECT):
+    for t in (*TABLES, AMAZON_CONNECT, ZENDESK):
         shutil.rmtree(out / t, ignore_errors=True)
     for name in (MANIFEST, EXPECTED_QUARANTINE):
         (out / name).unlink(missing_ok=True)
 
 
 def check_new_day_is_absent(out: Path, settings: Settings, date: dt.date) -> None:
-    connect = settings.format == AMAZON_CONNECT
+    connect = uses_connect(settings.format)
     folders = [partition_dir(out, t, date) for t in TABLES if not (connect and t in CONNECT_REPLACES)]
     if connect:
         folders.append(day_folder(out, date))
+    if uses_zendesk(settings.format):
+        folders.extend(Z.day_folders(out, date))
     for folder in folders:
         if folder.exists():
             raise UsageError(
@@ -630,7 +724,13 @@ def update_expected_quarantine(out: Path, stats: Stats, append: bool) -> dict:
 
 
 def print_summary(
-    out: Path, totals: dict, connect: dict | None, stats: Stats, elapsed: float, mode: str
+    out: Path,
+    totals: dict,
+    connect: dict | None,
+    stats: Stats,
+    elapsed: float,
+    mode: str,
+    zendesk: dict | None = None,
 ) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -642,6 +742,8 @@ def print_summary(
     rows = dict(totals)
     if connect is not None:
         rows[CONNECT_TABLE] = {k: connect[k] for k in ("files", "bytes")} | {"rows": connect["records"]}
+    if zendesk is not None:
+        rows.update({f"zendesk.{t}": v for t, v in zendesk["tables"].items()})
     for t, total in rows.items():
         table.add_row(
             t,
@@ -670,6 +772,13 @@ def print_summary(
             f"excluded records: {excluded} (written now: {excluded_now}); "
             f"customer_id left to identity matching: {stats.parity['customer_id_dropped']:,} contacts "
             f"(see {PARITY_FILE})"
+        )
+    if zendesk is not None and stats.zendesk_parity is not None:
+        zp = stats.zendesk_parity
+        console.print(
+            f"zendesk: {zp['tickets']:,} tickets from contacts ({zp['ticket_rows']:,} ticket rows), "
+            f"{zp['merged_tickets']:,} merged, {zp['deleted_tickets']:,} deleted, {zp['reopened_tickets']:,} "
+            f"reopened, csat {zp['csat_good']:,} good / {zp['csat_bad']:,} bad (see {Z.PARITY_FILE})"
         )
     console.print(f"held back (load date after the last day): {stats.late:,} rows")
     if stats.bad:
@@ -755,9 +864,18 @@ def _main(args: argparse.Namespace) -> int:
         bad_records = sum(expected.get(CONNECT_TABLE, {}).values())
         bad_records += expected.get(SUPERSEDED_EXTRA, {}).get(CONNECT_TABLE, 0)
         connect = connect_totals(out, stats.parity, bad_records)
-    write_manifest(out, settings, totals, connect)
+    zendesk = None
+    if stats.zendesk_parity is not None:
+        (out / Z.PARITY_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (out / Z.PARITY_FILE).write_text(json.dumps(stats.zendesk_parity, indent=2) + "\n")
+        zendesk = {
+            "tickets": stats.zendesk_parity["tickets"],
+            "ticket_rows": stats.zendesk_parity["ticket_rows"],
+            "tables": Z.totals(out),
+        }
+    write_manifest(out, settings, totals, connect, zendesk)
     if not args.quiet:
-        print_summary(out, totals, connect, stats, time.perf_counter() - started, mode)
+        print_summary(out, totals, connect, stats, time.perf_counter() - started, mode, zendesk)
     return 0
 
 

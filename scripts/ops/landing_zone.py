@@ -88,7 +88,7 @@ def check(
     provided = provided or set()
     alternatives = alternatives or {}
     for source, folder in required_folders:
-        if not any((root / folder).rglob("*.parquet")):
+        if not any(path.is_file() for path in (root / folder).rglob("*")):
             problems.append(f"source '{source}' is on but has no {folder} files (looked in {root / folder})")
     for obj in platform_objects:
         _check_platform_object(root, obj, read_fully_since, reports, problems)

@@ -34,11 +34,17 @@ RUNS = {
         "--seed", "5", "--customers", "3000", "--start-date", "2025-03-01", "--days", "20",
         "--format", "amazon_connect", "--bad-rows",
     ],
+    "zendesk_bad_rows": [
+        "--seed", "5", "--customers", "2000", "--start-date", "2025-03-01", "--days", "20",
+        "--format", "zendesk", "--bad-rows",
+    ],
 }  # fmt: skip
 # recorded from the generator before the refactor of issue #23 (item 5); see the docstring
 EXPECTED = {
     "landing_zone_bad_rows": "019e8d079cf4bd9aafdce0c67064793fd361d5ef8d2a358ebcf2590940ee88b0",
     "amazon_connect_bad_rows": "696eed7f8a53b432d07bd9175a67497b75f0319589005b2a1a318f83f971a8ce",
+    # recorded when --format zendesk was added (issue #19)
+    "zendesk_bad_rows": "2bf458ccded3eaeb8bfdb8f0654f0f08a47e6a0f6fb9aa8ed69bc9af96770b40",
 }
 
 

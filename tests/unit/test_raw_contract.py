@@ -83,6 +83,8 @@ def test_each_table_holds_together(table: str) -> None:
 
 
 def test_every_platform_object_has_its_source_table() -> None:
+    """Each registered object reads a declared source table (its files' folder: <source>/<table>/...) and
+    either maps onto a SPEC §2 table through a mapping macro, or is accounted for by its statuses model."""
     declared = set()
     for path in SOURCES_FILES:
         for source in yaml.safe_load(path.read_text()).get("sources", []):
@@ -90,8 +92,16 @@ def test_every_platform_object_has_its_source_table() -> None:
     objects = adapters.objects(PROJECT_DIR)
     assert objects, "no platform adapter is registered"
     for obj in objects:
-        assert (obj.source, obj.name) in declared, f"{obj.source}.{obj.name} has no source table"
+        folder_source, table = obj.files.split("/")[:2]
+        assert folder_source == obj.source and (obj.source, table) in declared, (
+            f"{obj.source}.{obj.name} reads {obj.files}, which is no declared source table"
+        )
+        spec = adapters.registry(PROJECT_DIR)[obj.source]["objects"][obj.name]
+        if obj.maps_to is None:
+            model = spec["statuses_model"]
+            assert list(PROJECT_DIR.glob(f"models/**/{model}.sql")), f"{model}.sql is missing"
+            continue
         assert obj.maps_to in contract.load(PROJECT_DIR)
-        mapping = adapters.registry(PROJECT_DIR)[obj.source]["objects"][obj.name]["mapping"]
+        mapping = spec["mapping"]
         assert (PROJECT_DIR / "macros" / f"{mapping}.sql").exists(), f"macros/{mapping}.sql is missing"
         assert f"'{mapping}'" in (PROJECT_DIR / "macros" / "cx_platform_mapping.sql").read_text()

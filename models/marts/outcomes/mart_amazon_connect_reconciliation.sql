@@ -19,12 +19,6 @@
     'attempts_aggregated': ['attempts', 'abandoned_attempts', 'handled_contacts', 'handle_seconds_total'],
     'journeys_aggregated': ['matured_journeys', 'fcr_journeys'],
 } %}
-{%- set side_counts = [] %}
-{%- for side, counts in sides.items() %}
-    {%- for count in counts %}
-        {%- do side_counts.append((side, count)) %}
-    {%- endfor %}
-{%- endfor %}
 
 with
 
@@ -75,10 +69,7 @@ connect_contacts_aggregated as (
         ) as connect_contacts_abandoned,
         coalesce({{ cx_sum('case when is_agent_connected then platform_handle_seconds end') }}, 0)
             as connect_handle_seconds_total,
-        count(case when identity_method = 'attribute' then 1 end) as contacts_identified_by_attribute,
-        count(case when identity_method = 'endpoint' then 1 end) as contacts_identified_by_endpoint,
-        count(case when identity_method = 'ambiguous' then 1 end) as contacts_identity_ambiguous,
-        count(case when identity_method = 'none' then 1 end) as contacts_unidentified
+        {{ cx_identity_method_counts() }}
     from connect_contacts
     group by contact_date, channel, queue
 ),
@@ -148,38 +139,9 @@ journeys_aggregated as (
     group by connect_attempts.contact_date, connect_attempts.channel, connect_attempts.queue
 ),
 
-keys as (
-    {%- for side in sides %}
-        select
-            contact_date,
-            channel,
-            queue
-        from {{ side }}
-        {%- if not loop.last %}
-            union
-        {%- endif %}
-    {%- endfor %}
-),
-
 joined as (
     -- every side's counts on every row; 0 where a side has nothing for it
-    select
-        keys.contact_date,
-        keys.channel,
-        keys.queue,
-        {%- for side, count in side_counts %}
-            coalesce({{ side }}.{{ count }}, 0) as {{ count }}
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from
-        keys
-    {%- for side in sides %}
-    left join {{ side }}
-        on
-            keys.contact_date = {{ side }}.contact_date
-            and keys.channel = {{ side }}.channel
-            and keys.queue = {{ side }}.queue
-    {%- endfor %}
+    {{ cx_sides_joined(sides) }}
 ),
 
 final as (

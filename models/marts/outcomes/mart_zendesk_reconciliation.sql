@@ -19,12 +19,6 @@
     ],
     'journeys_aggregated': ['matured_journeys', 'fcr_journeys', 'one_touch_journeys', 'repeat_journeys'],
 } %}
-{%- set side_counts = [] %}
-{%- for side, counts in sides.items() %}
-    {%- for count in counts %}
-        {%- do side_counts.append((side, count)) %}
-    {%- endfor %}
-{%- endfor %}
 
 with
 
@@ -103,10 +97,7 @@ tickets_aggregated as (
         coalesce({{ cx_sum('full_resolution_minutes') }}, 0) as zendesk_full_resolution_minutes_total,
         coalesce({{ cx_sum('full_resolution_business_minutes') }}, 0)
             as zendesk_full_resolution_business_minutes_total,
-        count(case when identity_method = 'attribute' then 1 end) as contacts_identified_by_attribute,
-        count(case when identity_method = 'endpoint' then 1 end) as contacts_identified_by_endpoint,
-        count(case when identity_method = 'ambiguous' then 1 end) as contacts_identity_ambiguous,
-        count(case when identity_method = 'none' then 1 end) as contacts_unidentified
+        {{ cx_identity_method_counts() }}
     from ticket_measures
     group by contact_date, channel, queue
 ),
@@ -128,38 +119,9 @@ journeys_aggregated as (
     group by zendesk_tickets.contact_date, zendesk_tickets.channel, zendesk_tickets.queue
 ),
 
-keys as (
-    {%- for side in sides %}
-        select
-            contact_date,
-            channel,
-            queue
-        from {{ side }}
-        {%- if not loop.last %}
-            union
-        {%- endif %}
-    {%- endfor %}
-),
-
 joined as (
     -- every side's counts on every row; 0 where a side has nothing for it
-    select
-        keys.contact_date,
-        keys.channel,
-        keys.queue,
-        {%- for side, count in side_counts %}
-            coalesce({{ side }}.{{ count }}, 0) as {{ count }}
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from
-        keys
-    {%- for side in sides %}
-    left join {{ side }}
-        on
-            keys.contact_date = {{ side }}.contact_date
-            and keys.channel = {{ side }}.channel
-            and keys.queue = {{ side }}.queue
-    {%- endfor %}
+    {{ cx_sides_joined(sides) }}
 ),
 
 final as (

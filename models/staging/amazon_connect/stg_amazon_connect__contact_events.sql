@@ -59,22 +59,7 @@ records as (
 ),
 
 events as (
-    {%- for kind, event_at, condition, attributes in kinds %}
-        select
-            records.contact_id || ':{{ kind }}' as event_id,
-            records.contact_id,
-            '{{ kind }}' as event_type,
-            {{ event_at }} as event_at,
-            {{ attributes if attributes else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as attributes,
-            records._loaded_at,
-            records._load_date,
-            records._batch_at
-        from records
-        where {{ condition }} and {{ event_at }} is not null
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ cx_implied_events('records', kinds) }}
 ),
 
 final as (

@@ -42,22 +42,7 @@ tickets as (
 ),
 
 events as (
-    {%- for kind, event_at, condition, attributes in kinds %}
-        select
-            tickets.contact_id || ':{{ kind }}' as event_id,
-            tickets.contact_id,
-            '{{ kind }}' as event_type,
-            {{ event_at }} as event_at,
-            {{ attributes if attributes else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as attributes,
-            tickets._loaded_at,
-            tickets._load_date,
-            tickets._batch_at
-        from tickets
-        where {{ condition }} and {{ event_at }} is not null
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ cx_implied_events('tickets', kinds) }}
 ),
 
 final as (
