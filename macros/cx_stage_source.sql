@@ -31,8 +31,10 @@
         meet). The table then also carries source_system, _source_table (the row's table in mart_data_quality),
         the adapters' extra columns and _excluded_reason: a record that is no customer's contact (SPEC §8.1) is
         `excluded`, not validated, but ranked with its key's other deliveries, so a later excluded delivery (a
-        Zendesk ticket deleted or merged away) supersedes the key's earlier valid ones; a line that is not a JSON object is quarantined as
-        malformed_json before any other check (it has no columns to check). The landing-zone input is read
+        Zendesk ticket deleted or merged away) supersedes the key's earlier valid ones; a line that is not a JSON
+        object is quarantined as malformed_json before any other check (it has no columns to check); a reason
+        only the platform's own model can see arrives as the mapping's _mapping_reason (registry:
+        mapping_reasons), checked right after. The landing-zone input is read
         when `sources` includes landing_zone, and may be absent when an enabled adapter provides the table. -#}
     {%- set raw_relation = source(source_name, table_name) -%}
     {%- set currency_relation = ref('currency_rates') -%}
