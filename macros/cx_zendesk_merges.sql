@@ -5,7 +5,7 @@
         _fivetran_synced. The list is split by position (1 … 1000: the data test
         assert_zendesk_merge_lists_fit fails a longer one), in portable SQL. -#}
     {%- set id_list = cx_regexp_replace_all('lists.merged_ticket_ids', '[^0-9,]', '') -%}
-    {%- set part = dbt.split_part(id_list, "','", 'positions.position') %}
+    {%- set part = cx_split_part(id_list, "','", 'positions.position') %}
     select
         cast({{ part }} as {{ dbt.type_bigint() }}) as merged_ticket_id,
         min(cast(lists._fivetran_synced as date)) as merged_synced_on
