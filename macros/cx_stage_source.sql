@@ -41,9 +41,14 @@
     {%- set adapter_objects = [] -%}
     {%- for adapter_name, adapter_spec in cx_platform_adapters().items() -%}
         {%- for object_name, object_spec in adapter_spec.objects.items() if object_spec.maps_to == table_name -%}
+            {#- lines_relation: the source table its files are (<source>/<table>/… in `files`), for the Spark
+                nightly's file list; named at run time only when the adapter is on, so no other source's unit
+                test needs its fixture -#}
             {%- do adapter_objects.append({
                 'source_system': adapter_name,
                 'relation': cx_platform_mapping(object_spec.mapping),
+                'lines_relation': source(adapter_name, object_spec.files.split('/')[1])
+                    if not execute or adapter_name in cx_enabled_sources() else none,
                 'files': object_spec.files,
                 'quality_table': object_spec.quality_table,
                 'extra_columns': object_spec.get('extra_columns', []),
@@ -84,19 +89,19 @@
     {%- if 'landing_zone' in enabled_sources -%}
         {%- set lz_present = true -%}
         {%- if provided_by_enabled and not fixture_or_lint -%}
-            {%- set globbed = run_query("select count(*) from glob('" ~ var('raw_dir') ~ '/' ~ table_name
-                ~ "/**/*.parquet')") -%}
-            {%- set lz_present = globbed.columns[0].values()[0] > 0 -%}
+            {%- set lz_present = cx_raw_files_present(table_name ~ '/**/*.parquet', raw_relation) -%}
         {%- endif -%}
         {%- if lz_present -%}
-            {%- do inputs.append({'relation': raw_relation, 'source_system': 'landing_zone',
+            {%- do inputs.append({'relation': raw_relation, 'files_relation': raw_relation,
+                'source_system': 'landing_zone',
                 'quality_table': table_name, 'files': table_name ~ '/**/*.parquet', 'is_adapter': false,
                 'raw_types': cx_raw_column_types(raw_relation, table_name, contract_names)}) -%}
         {%- endif -%}
     {%- endif -%}
     {#- a platform's mapping delivers every column as text, under the contract's names ({} raw types) -#}
     {%- for object in adapter_objects if object.source_system in enabled_sources -%}
-        {%- do inputs.append({'relation': object.relation, 'source_system': object.source_system,
+        {%- do inputs.append({'relation': object.relation, 'files_relation': object.lines_relation,
+            'source_system': object.source_system,
             'quality_table': object.quality_table, 'files': object.files, 'is_adapter': true,
             'hashed_columns': object.hashed_columns, 'mapping_reasons': object.mapping_reasons,
             'own_extra_columns': object.extra_columns | map(attribute='name') | list,
@@ -227,8 +232,7 @@
     {#- orphan: a child whose parent is not an accepted row -#}
     {%- set checks = [] -%}
     {%- if meta.get('orphan_column') and orphan_parent is not none -%}
-        {%- do checks.append("t__" ~ meta.orphan_column ~ " not in (select " ~ meta.orphan_column
-            ~ " from " ~ orphan_parent ~ ")") -%}
+        {%- do checks.append(cx_not_in_parent("t__" ~ meta.orphan_column, meta.orphan_column, orphan_parent)) -%}
     {%- endif -%}
     {%- do reasons.append(('orphan', checks)) -%}
     {%- for reason, _ in reasons if reason not in cx_quarantine_reasons() -%}
@@ -272,7 +276,7 @@ with
     -- {{ input.source_system }}: {{ input.quality_table }}
     select * from {{ input.relation }}
     {%- if incremental_run and input.files %}
-    {%- set new_files = cx_new_source_files(input.files) %}
+    {%- set new_files = cx_new_source_files(input.files, input.files_relation) %}
     -- incremental: only the files not yet in this table
     where {% if new_files %}filename in ('{{ new_files | join("', '") }}'){% else %}false{% endif %}
     {%- endif %}

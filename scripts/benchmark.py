@@ -2,6 +2,7 @@
 
     python -m scripts.benchmark --scales S,M          # ~75 k and ~750 k contacts
     python -m scripts.benchmark --scales L --reuse-data
+    python -m scripts.benchmark --scales S --phases full --engine spark   # DuckDB and Spark, full refresh
 
 Per scale (S ≈ 75 k contacts, M ≈ 750 k, L ≈ 7.5 M = a 500-seat contact centre's year; 365 days):
   generate   scripts.generate_data with 365 + 1 days (the extra day is the nightly's new day), timed
@@ -14,6 +15,11 @@ Per scale (S ≈ 75 k contacts, M ≈ 750 k, L ≈ 7.5 M = a 500-seat contact ce
   nightly    `scripts.nightly --full-refresh`, then one new day appended, then `scripts.nightly`
              (incremental); nightly ratio = incremental / full refresh. Without scripts/nightly.py:
              `dbt build` without --full-refresh on the full-refresh warehouse.
+  spark      with --engine spark, beside DuckDB's phases (docs/scale-out.md): `scripts.spark_landing` (the
+             raw tables registered for Spark), then the same `dbt build --full-refresh --exclude-resource-type
+             unit_test` on the Spark target (dbt-spark's session method: a local Spark, local[--threads], in
+             the dbt process; the JVM is in the measured process tree); Spark / DuckDB = Spark's build /
+             DuckDB's full refresh, and (landing + build) / DuckDB's full refresh.
 Load average is sampled throughout (the machine may be shared: read the figures with it).
 
 Results: <out>/<UTC stamp>_<scales>.{json,md}. `--combine A.json B.json ...` renders one report from
@@ -67,7 +73,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--reuse-data", action="store_true", help="reuse a generated dataset of the same shape"
     )
     parser.add_argument(
-        "--phases", default="full,replay,floor,nightly", help="subset of full,replay,floor,nightly"
+        "--phases",
+        default="full,replay,floor,nightly",
+        help="subset of full,replay,floor,nightly (with --engine spark, `spark` alone: only Spark's phase)",
     )
     parser.add_argument(
         "--runs", type=int, help="runs per phase (default: 1, or up to --max-runs when short)"
@@ -94,6 +102,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--nightly-adopt",
         action="store_true",
         help="start the nightly from the full-refresh warehouse instead of its own --full-refresh (L)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: also the Spark full refresh, beside DuckDB's phases (Java 17: make spark-deps)",
+    )
+    parser.add_argument(
+        "--spark-memory",
+        default=os.environ.get("CX_SPARK_MEMORY", "4g"),
+        help="CX_SPARK_MEMORY (--engine spark)",
     )
     parser.add_argument("--label", default="", help="free text stored with the results (e.g. 'before fix 2')")
     parser.add_argument("--combine", nargs="+", type=Path, help="render one report from earlier result JSONs")
@@ -129,6 +148,8 @@ def versions() -> dict:
         "dbt-core": version("dbt-core"),
         "dbt-duckdb": version("dbt-duckdb"),
         "duckdb": version("duckdb"),
+        "dbt-spark": version("dbt-spark"),
+        "pyspark": version("pyspark"),
     }
 
 
@@ -303,6 +324,48 @@ class Bench:
             "peak_tree_rss_gib": max(r["peak_tree_rss_gib"] for r in runs),
             "peak_process_rss_gib": max((r["peak_process_rss_gib"] or 0) for r in runs),
             "median_run": med["run"],
+        }
+
+    # ---- Spark ---------------------------------------------------------------------------------
+    def spark(self) -> dict:
+        """--engine spark: the raw tables registered for Spark, then the Spark target's full refresh (the same
+        dbt command as DuckDB's), on a new Spark warehouse."""
+        spark_dir = self.root / "spark"
+        warehouse_dir = spark_dir / "warehouse"
+        target = spark_dir / "target"
+        data.remove(spark_dir)
+        warehouse_dir.mkdir(parents=True)
+        env = self.env(
+            CX_DBT_TARGET="spark",
+            CX_SPARK_WAREHOUSE=str(warehouse_dir),
+            CX_SPARK_MEMORY=self.args.spark_memory,
+            DBT_TARGET_PATH=str(target),
+        )
+        landing_command = [
+            sys.executable, "-m", "scripts.spark_landing", "--raw-dir", str(self.raw),
+            "--warehouse", str(warehouse_dir), "--threads", str(self.args.threads),
+            "--memory", self.args.spark_memory,
+        ]  # fmt: skip
+        log(f"{self.scale.name}: Spark: scripts.spark_landing")
+        landing = procmon.run(landing_command, env=env, cwd=self.project, log_file=self.log_file)
+        if not landing.ok:
+            raise RuntimeError(f"spark_landing failed (exit {landing.returncode}):\n{landing.stdout_tail}")
+        command = [dbt.executable(), "build", "--full-refresh", "--exclude-resource-type", "unit_test"]
+        log(f"{self.scale.name}: Spark: dbt build --full-refresh")
+        build = procmon.run(command, env=env, cwd=self.project, log_file=self.log_file)
+        results = check_build(build, target / "run_results.json")
+        shutil.copy(target / "run_results.json", self.root / "run_results_spark_full.json")
+        return {
+            "command": " ".join(command[1:]),
+            "master": f"local[{self.args.threads}]",
+            "landing": landing.as_dict(),
+            "full": build.as_dict()
+            | {
+                "spans": node_spans(results),
+                "top_models": top_nodes(results),
+                "failed_tests": failed_tests(results),
+            },
+            "wall_s": build.wall_s,
         }
 
     # ---- replay / floor ------------------------------------------------------------------------
@@ -623,6 +686,12 @@ class Bench:
             )
         if "nightly" in phases and self._phase(result, "nightly", self.nightly):
             log(f"{self.scale.name}: nightly {result['nightly']['wall_s']:.1f} s")
+        if self.args.engine == "spark" and self._phase(result, "spark", self.spark):
+            spark = result["spark"]
+            log(
+                f"{self.scale.name}: Spark landing {spark['landing']['wall_s']:.1f} s, "
+                f"full refresh {spark['full']['wall_s']:.1f} s"
+            )
         if "replay" in phases and self._phase(result, "replay", self.replay):
             log(
                 f"{self.scale.name}: replay {result['replay']['wall_s']:.1f} s, "
@@ -669,6 +738,7 @@ def main(argv: list[str] | None = None) -> int:
             "memory_limit": args.memory_limit,
             "threads": args.threads,
             "append_mode": args.append_mode,
+            "engine": args.engine,
             "project_dir": str(args.project_dir),
         },
         "scales": {},

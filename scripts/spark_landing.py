@@ -13,6 +13,14 @@ hive partition), unions the groups by column name and writes the result as the P
 same rules as for a text delivery on DuckDB (macros/cx_stage_typed_expressions.sql), so validation,
 quarantine reasons and dedupe give the same rows.
 
+Platform adapters (SPEC §8) switched on by CX_SOURCES / --sources are registered too: Amazon Connect's
+contact records (gzip JSON lines, read by Spark's text reader) as `amazon_connect.contact_records`, one row
+per non-blank line with `filename`, `line` and `file_row_number` as the source's DuckDB reader gives them: the
+1-based rank of the line's DuckDB `hash()` within its file (identical lines are interchangeable), so both
+engines rank re-deliveries alike (macros/cx_stage_source.sql). A landing-zone table that an enabled adapter
+provides may have no file (SPEC §8.1): it is then not registered (a table of an earlier registration is
+dropped), and staging reads the adapter's rows alone.
+
 The landing zone itself is never modified. A table with no file stops here with a message naming the table
 and the folder; a required column missing from every file stops the dbt build
 (macros/cx_raw_column_types.sql), with the table, the column and the path, as on DuckDB.
@@ -45,6 +53,10 @@ RAW_TABLES = (
     ("crm", "orders"),
     ("platform", "fraud_cases"),
 )
+# The adapters' line objects (SPEC §8): (source, object, glob under <raw dir>/<source>/<object>/, the SPEC §2
+# tables the adapter provides); macros/cx_platform_adapters.sql and the sources' meta.external_location
+LINE_OBJECTS = (("amazon_connect", "contact_records", "**/*.json*", ("contacts", "contact_events")),)
+KNOWN_SOURCES = ("landing_zone", *(source for source, *_ in LINE_OBJECTS))
 PARTITION = "load_date"
 # A TIMESTAMP WITH TIME ZONE as text: microseconds and an explicit offset (Z in the UTC session)
 ZONED_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss.SSSSSSXXX"
@@ -123,23 +135,82 @@ def read_group(session: Any, paths: list[Path], partitioned: bool, raw_dir: Path
     frame = session.read.parquet(*[str(path) for path in paths])
     names = [name for name in frame.columns if name.lower() != PARTITION]
     columns = [_as_text(frame, name).alias(name.lower()) for name in names]
-    # Spark reports a file as a URI (file:///…); the path as DuckDB's `filename` gives it ('+' is not encoded)
     file_path = F.col("_metadata.file_path")
-    without_scheme = F.regexp_replace(file_path, r"^file:(//)?", "")
-    absolute = F.url_decode(F.replace(without_scheme, F.lit("+"), F.lit("%2B")))
-    resolved = str(raw_dir.resolve())
-    filename = F.concat(F.lit(str(raw_dir)), F.substring(absolute, len(resolved) + 1, 1 << 30))
-    columns.append(filename.alias("filename"))
+    columns.append(_spark_path_as_given(raw_dir).alias("filename"))
     columns.append(F.col("_metadata.row_index").cast("bigint").alias("file_row_number"))
     if partitioned:
         columns.append(F.regexp_extract(file_path, PARTITION + r"=([^/]+)/", 1).alias(PARTITION))
     return frame.select(*columns)
 
 
-def register_table(session: Any, raw_dir: Path, source: str, table: str) -> dict[str, Any]:
-    """Write `<source>.<table>` from the table's files; returns what was written."""
+def _spark_path_as_given(raw_dir: Path) -> Any:
+    """`_metadata.file_path` as DuckDB's `filename` gives it: under the raw dir as given (relative or
+    absolute)."""
+    from pyspark.sql import functions as F
+
+    # Spark reports a file as a URI (file:///…); the path as DuckDB's `filename` gives it ('+' is not encoded)
+    without_scheme = F.regexp_replace(F.col("_metadata.file_path"), r"^file:(//)?", "")
+    absolute = F.url_decode(F.replace(without_scheme, F.lit("+"), F.lit("%2B")))
+    resolved = str(raw_dir.resolve())
+    return F.concat(F.lit(str(raw_dir)), F.substring(absolute, len(resolved) + 1, 1 << 30))
+
+
+def _duckdb_line_hashes(batches: Any) -> Any:
+    """mapInArrow: each batch with `line_hash`, DuckDB's `hash(line)` (UBIGINT, as decimal(20, 0))."""
+    import duckdb
+    import pyarrow as pa
+
+    connection = duckdb.connect(config={"threads": 1})
+    try:
+        for batch in batches:
+            lines = connection.from_arrow(pa.Table.from_batches([batch]))
+            hashes = lines.select("cast(hash(line) as decimal(20, 0)) as h").to_arrow_table()
+            yield batch.append_column("line_hash", hashes.column("h").combine_chunks())
+    finally:
+        connection.close()
+
+
+def register_lines(session: Any, raw_dir: Path, source: str, name: str, pattern: str) -> dict[str, Any]:
+    """Write `<source>.<name>` from an adapter's line files, a row per non-blank line; returns a summary.
+
+    The rows are those of the source's DuckDB reader (models/staging/<source>/_<source>__sources.yml): blank
+    lines skipped, `file_row_number` the rank of the line's DuckDB hash within its file, from 1.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    folder = raw_dir / source / name
+    files = sorted(path for path in folder.glob(pattern) if path.is_file())
+    if not files:
+        raise LandingError(
+            f"{source} is switched on (CX_SOURCES) but has no file under {folder}/{pattern} (SPEC §8.1)"
+        )
+    frame = session.read.text([str(path) for path in files])
+    line = F.col("value")
+    lines = frame.select(_spark_path_as_given(raw_dir).alias("filename"), line.alias("line")).where(
+        (line != "") & (F.ascii(line).between(33, 126) | F.nullif(F.trim(line), F.lit("")).isNotNull())
+    )
+    hashed = lines.mapInArrow(_duckdb_line_hashes, "filename string, line string, line_hash decimal(20, 0)")
+    position = F.row_number().over(Window.partitionBy("filename").orderBy("line_hash"))
+    result = hashed.select("filename", "line", position.cast("bigint").alias("file_row_number"))
+    session.sql(f"create database if not exists {source}")
+    result.write.mode("overwrite").format("parquet").saveAsTable(f"{source}.{name}")
+    return {"files": len(files), "lines": session.table(f"{source}.{name}").count()}
+
+
+def register_table(
+    session: Any, raw_dir: Path, source: str, table: str, optional: bool = False
+) -> dict[str, Any]:
+    """Write `<source>.<table>` from the table's files; returns what was written.
+
+    optional: an enabled adapter provides the table (SPEC §8.1), so no file is no error: the table is then
+    not registered (one of an earlier registration is dropped).
+    """
     folder = raw_dir / table
     files = sorted(folder.glob("**/*.parquet"))
+    if not files and optional:
+        session.sql(f"drop table if exists {source}.{table}")
+        return {"files": 0, "skipped": "provided by an enabled adapter"}
     if not files:
         raise LandingError(f"raw table '{table}' has no Parquet file under {folder}/**/*.parquet (SPEC §2)")
     partitioned = any(f"{PARTITION}=" in str(path.relative_to(raw_dir)) for path in files)
@@ -153,17 +224,43 @@ def register_table(session: Any, raw_dir: Path, source: str, table: str) -> dict
     return {"files": len(files), "schemas": len(groups), "columns": len(frame.columns)}
 
 
-def register(raw_dir: Path, warehouse: Path, *, threads: int = 1, memory: str = "4g") -> dict[str, dict]:
-    """Register every SPEC §2 table of `raw_dir` in the Spark warehouse `warehouse`."""
+def enabled_sources(value: str) -> list[str]:
+    """CX_SOURCES / --sources as macros/cx_enabled_sources.sql reads it; an unknown name is an error."""
+    names = [name.strip().lower() for name in value.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(KNOWN_SOURCES))
+    if unknown:
+        raise LandingError(
+            f"unknown source {', '.join(unknown)} in CX_SOURCES; known: {', '.join(KNOWN_SOURCES)}"
+        )
+    return names
+
+
+def register(
+    raw_dir: Path, warehouse: Path, *, threads: int = 1, memory: str = "4g", sources: str = "landing_zone"
+) -> dict[str, dict]:
+    """Register the raw tables the enabled sources read from `raw_dir` in the Spark warehouse `warehouse`."""
+    enabled = enabled_sources(sources)
+    provided = {table for source, _, _, tables in LINE_OBJECTS if source in enabled for table in tables}
     warehouse.mkdir(parents=True, exist_ok=True)
+    # the Python workers (the line hashes) run the interpreter that runs this step
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = spark_session(spark_conf(warehouse, threads, memory))
     report: dict[str, dict] = {}
     try:
-        for source, table in RAW_TABLES:
-            started = time.perf_counter()
-            report[table] = register_table(session, raw_dir, source, table)
-            report[table]["seconds"] = round(time.perf_counter() - started, 1)
-            log.info("%s.%s: %s", source, table, report[table])
+
+        def timed(relation: str, registered: dict[str, Any], started: float) -> None:
+            report[relation] = {**registered, "seconds": round(time.perf_counter() - started, 1)}
+            log.info("%s: %s", relation, report[relation])
+
+        if "landing_zone" in enabled:
+            for source, table in RAW_TABLES:
+                started = time.perf_counter()
+                registered = register_table(session, raw_dir, source, table, optional=table in provided)
+                timed(f"{source}.{table}", registered, started)
+        for source, name, pattern, _ in LINE_OBJECTS:
+            if source in enabled:
+                started = time.perf_counter()
+                timed(f"{source}.{name}", register_lines(session, raw_dir, source, name, pattern), started)
     finally:
         session.stop()
     return report
@@ -177,10 +274,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--threads", type=int, default=int(os.environ.get("CX_THREADS", "1")))
     parser.add_argument("--memory", default=os.environ.get("CX_SPARK_MEMORY", "4g"))
+    parser.add_argument(
+        "--sources",
+        default=os.environ.get("CX_SOURCES", "landing_zone"),
+        help="the sources switched on, comma-separated, as CX_SOURCES for the build (default: $CX_SOURCES or "
+        "landing_zone; e.g. landing_zone,amazon_connect)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        register(args.raw_dir, args.warehouse, threads=args.threads, memory=args.memory)
+        register(args.raw_dir, args.warehouse, threads=args.threads, memory=args.memory, sources=args.sources)
     except LandingError as error:
         log.error("error: %s", error)
         return 1

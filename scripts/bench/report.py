@@ -64,6 +64,8 @@ RATIOS = (
     "nightly_ratio_vs_nightly_full",
     "edited_mart_ratio",
     "dbt_overhead_ratio",
+    "spark_to_duckdb_ratio",
+    "spark_with_landing_to_duckdb_ratio",
 )
 
 
@@ -91,6 +93,11 @@ def ratios(r: dict) -> dict:
             out["edited_mart_ratio"] = round(edited / full, 3)
         if replay:
             out["dbt_overhead_ratio"] = round(full / replay, 2)
+        spark = r.get("spark") or {}
+        if (spark.get("full") or {}).get("wall_s"):
+            out["spark_to_duckdb_ratio"] = round(spark["full"]["wall_s"] / full, 2)
+            landing = (spark.get("landing") or {}).get("wall_s") or 0.0
+            out["spark_with_landing_to_duckdb_ratio"] = round((spark["full"]["wall_s"] + landing) / full, 2)
     return out
 
 
@@ -341,6 +348,27 @@ def scale_section(name: str, r: dict) -> list[str]:
             f"(vs the nightly's own full refresh: {_f(r.get('nightly_ratio_vs_nightly_full'), '.1%')}); "
             f"published warehouse {_f(nightly.get('warehouse_gib'), '.2f')} GiB.",
         ]
+    spark = r.get("spark")
+    if spark:
+        sf, sl = spark["full"], spark["landing"]
+        spans = sf.get("spans") or {}
+        lines += [
+            "",
+            f"Spark (dbt-spark session, {spark.get('master')}; docs/scale-out.md): "
+            f"`scripts.spark_landing` {sl['wall_s']:.1f} s (peak tree {sl['peak_tree_rss_gib']:.2f} GiB), "
+            f"then `dbt {spark['command']}` {sf['wall_s']:.1f} s, "
+            f"peak tree {sf['peak_tree_rss_gib']:.2f} GiB (models span "
+            f"{_f((spans.get('model') or {}).get('span_s'))} s, tests span "
+            f"{_f((spans.get('test') or {}).get('span_s'))} s); load {_load(sf)}. "
+            "Spark / DuckDB full refresh "
+            f"**{_f(r.get('spark_to_duckdb_ratio'), '.2f')}** (with the landing step "
+            f"{_f(r.get('spark_with_landing_to_duckdb_ratio'), '.2f')}).",
+        ]
+        if sf.get("failed_tests"):
+            lines += ["", f"Data tests failing on Spark (timing kept): {', '.join(sf['failed_tests'])}."]
+        if sf.get("top_models"):
+            lines += ["", "Top ten models on Spark:", "", "| model | s |", "|---|---:|"]
+            lines += [f"| {m['name']} | {m['s']:.2f} |" for m in sf["top_models"]]
     errors = _errors(r)
     return [*lines, "", *errors, ""] if errors else [*lines, ""]
 
@@ -358,7 +386,13 @@ def markdown(doc: dict) -> str:
         "",
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
         f"Python {v['python']}, dbt-core {v['dbt-core']}, dbt-duckdb {v['dbt-duckdb']}, "
-        f"DuckDB {v['duckdb']}. "
+        f"DuckDB {v['duckdb']}"
+        + (
+            f", dbt-spark {v.get('dbt-spark')}, PySpark {v.get('pyspark')}"
+            if s.get("engine") == "spark"
+            else ""
+        )
+        + ". "
         f"Project at {g.get('commit')} ({g.get('dirty_files')} uncommitted files in the tree). "
         f"CX_MEMORY_LIMIT={s['memory_limit']}, CX_THREADS={s['threads']}.",
         "",
@@ -391,5 +425,12 @@ def summary(doc: dict) -> str:
             f"{_f(((r.get('floor') or {}).get('write') or {}).get('wall_s'))} s "
             f"| nightly {_f((r.get('nightly') or {}).get('wall_s'))} s "
             f"({_f(r.get('nightly_ratio'), '.1%')})"
+            + (
+                f" | spark full {_f(r['spark']['full']['wall_s'])} s "
+                f"(x{_f(r.get('spark_to_duckdb_ratio'), '.2f')}), "
+                f"landing {_f(r['spark']['landing']['wall_s'])} s"
+                if r.get("spark")
+                else ""
+            )
         )
     return "\n".join(lines)
