@@ -24,7 +24,7 @@ one_touch_tickets as (
     from tickets
     inner join attempts
         on tickets.contact_id = attempts.head_contact_id
-    where tickets.ticket_status in ('solved', 'closed') and tickets.public_agent_comments = 1
+    where tickets.is_solved and tickets.public_agent_comments = 1
 ),
 
 came_back as (

@@ -43,9 +43,9 @@ zendesk_tickets as (
         coalesce(contacts.queue, '(no group)') as queue,
         contacts.initiated_at,
         contacts.connected_to_agent_at,
-        tickets.ticket_status in ('solved', 'closed') as is_solved,
+        tickets.is_solved,
         -- full resolution time is a solved ticket's: its last solve
-        case when tickets.ticket_status in ('solved', 'closed') then tickets.last_solved_at end as resolved_at,
+        case when tickets.is_solved then tickets.last_solved_at end as resolved_at,
         tickets.public_agent_comments,
         tickets.reopens,
         coalesce(tickets.schedule_id, '{{ var("business_hours_schedule") }}') as schedule_id,

@@ -3,8 +3,8 @@
     disconnect at the ticket's end (first solve, else close, else its latest update); when the ticket carries the
     bot tag (var zendesk_bot_tag), bot_start at creation and bot_end {outcome: success when solved without a public
     agent comment, else failed} at the first agent comment or the end; when it carries the AI tag (var
-    zendesk_ai_tag), ai_suggestion at the first agent comment. Built from the accepted ticket version only (a
-    superseded version implies nothing); event_id = zendesk:<ticket id>:<kind>. -#}
+    zendesk_ai_tag), ai_suggestion at the first agent comment. Built from the accepted ticket version only
+    (stg_zendesk__tickets: a superseded version implies nothing); event_id = zendesk:<ticket id>:<kind>. -#}
 {{ config(materialized='view') }}
 {%- set kinds = [
     ('agent_connect', 'tickets.connected_to_agent_at', 'true', none),
@@ -17,28 +17,8 @@
 
 with
 
-base as (
-    select * from {{ ref('base_platform__contacts') }}
-),
-
 tickets as (
-    select
-        contact_id,
-        initiated_at,
-        connected_to_agent_at,
-        disconnected_at,
-        bot_outcome,
-        ai_assist,
-        _loaded_at,
-        _load_date,
-        _batch_at
-    from base
-    where
-        _status = 'accepted' and source_system = 'zendesk'
-        {%- if 'zendesk' not in cx_enabled_sources() %}
-            -- the adapter is off: no ticket can be accepted, and a constant lets the planner skip the scan
-            and false
-        {%- endif %}
+    select * from {{ ref('stg_zendesk__tickets') }}
 ),
 
 events as (
