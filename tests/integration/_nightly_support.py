@@ -88,6 +88,27 @@ def run_nightly(
     )
 
 
+def assert_nights_equal_full_refresh(
+    root: Path, env: dict[str, str], *generate_args: str, nights: int = 3
+) -> None:
+    """SPEC §7: a dataset generated with generate_args, built night by night (--append-day between nights)
+    with the nightly, equals a full refresh of the final raw data, every table (scripts.bench.compare)."""
+    from scripts.bench.compare import compare_warehouses
+
+    raw, live = root / "raw", root / "nightly" / "cx.duckdb"
+    generate(raw, *generate_args)
+    for night in range(nights):
+        if night:
+            generate(raw, "--append-day")
+        result = run_nightly(raw, live, env=env)
+        assert result.returncode == 0, f"night {night}: {result.stdout}\n{result.stderr[-3000:]}"
+    assert latest_record(live)["full_refresh"] is False
+    full = root / "full" / "cx.duckdb"
+    result = run_nightly(raw, full, "--full-refresh", env=env)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-3000:]}"
+    assert compare_warehouses(live, full) == {}
+
+
 def assert_published(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 0, (
         f"nightly failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-3000:]}"

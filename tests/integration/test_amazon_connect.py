@@ -17,10 +17,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.bench.compare import compare_warehouses
 from scripts.summary import build_summary
 from tests.conftest import dbt_env, generate, run_dbt
-from tests.integration._nightly_support import file_digest, latest_record, nightly_env, run_nightly
+from tests.integration._nightly_support import (
+    assert_nights_equal_full_refresh,
+    file_digest,
+    latest_record,
+    nightly_env,
+    run_nightly,
+)
 from tests.integration.test_no_personal_data import MIN_SUBSTRING_LENGTH, raw_personal_values, scan
 
 DATASET = ("--seed", "11", "--customers", "500", "--start-date", "2025-01-01", "--days", "120")
@@ -375,19 +380,11 @@ def test_an_unreadable_gzip_stops_the_night_naming_it(bad_night: dict) -> None:
 def test_night_by_night_from_connect_records_equals_a_full_refresh(tmp_path: Path) -> None:
     # SPEC §7 with a platform on: new record files each night, re-deliveries of older contacts, CRM versions
     # that change a caller's phone (the endpoint match is re-evaluated, int_changed_contacts)
-    raw, live = tmp_path / "raw", tmp_path / "nightly" / "cx.duckdb"
-    env = nightly_env(CX_SOURCES=CONNECT_SOURCES)
-    generate(raw, "--seed", "3", "--customers", "400", "--days", "30", "--format", "amazon_connect")
-    for night in range(3):
-        if night:
-            generate(raw, "--append-day")
-        result = run_nightly(raw, live, env=env)
-        assert result.returncode == 0, f"night {night}: {result.stdout}\n{result.stderr[-3000:]}"
-    assert latest_record(live)["full_refresh"] is False
-    full = tmp_path / "full" / "cx.duckdb"
-    result = run_nightly(raw, full, "--full-refresh", env=env)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-3000:]}"
-    assert compare_warehouses(live, full) == {}
+    assert_nights_equal_full_refresh(
+        tmp_path,
+        nightly_env(CX_SOURCES=CONNECT_SOURCES),
+        *("--seed", "3", "--customers", "400", "--days", "30", "--format", "amazon_connect"),
+    )
 
 
 def test_summary_shows_connect_beside_ours(bad_night: dict) -> None:

@@ -19,10 +19,14 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.bench.compare import compare_warehouses
 from scripts.summary import build_summary
 from tests.conftest import dbt_env, generate, run_dbt
-from tests.integration._nightly_support import latest_record, nightly_env, run_nightly
+from tests.integration._nightly_support import (
+    assert_nights_equal_full_refresh,
+    latest_record,
+    nightly_env,
+    run_nightly,
+)
 from tests.integration.test_no_personal_data import raw_personal_values, scan
 
 DATASET = ("--seed", "5", "--customers", "500", "--start-date", "2025-01-01", "--days", "120")
@@ -317,16 +321,8 @@ def test_mixed_estate_one_journey_across_connect_and_zendesk(tmp_path: Path) -> 
 def test_night_by_night_from_zendesk_equals_a_full_refresh(tmp_path: Path) -> None:
     # new ticket versions each night (reopens, solves, closes, merges, deletions of older tickets), CRM
     # versions that change a requester's e-mail (the identity match is re-evaluated)
-    raw, live = tmp_path / "raw", tmp_path / "nightly" / "cx.duckdb"
-    env = nightly_env(CX_SOURCES=SOURCES)
-    generate(raw, "--seed", "3", "--customers", "400", "--days", "30", "--format", "zendesk")
-    for night in range(3):
-        if night:
-            generate(raw, "--append-day")
-        result = run_nightly(raw, live, env=env)
-        assert result.returncode == 0, f"night {night}: {result.stdout}\n{result.stderr[-3000:]}"
-    assert latest_record(live)["full_refresh"] is False
-    full = tmp_path / "full" / "cx.duckdb"
-    result = run_nightly(raw, full, "--full-refresh", env=env)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-3000:]}"
-    assert compare_warehouses(live, full) == {}
+    assert_nights_equal_full_refresh(
+        tmp_path,
+        nightly_env(CX_SOURCES=SOURCES),
+        *("--seed", "3", "--customers", "400", "--days", "30", "--format", "zendesk"),
+    )
