@@ -8,6 +8,14 @@
         {{ return('(' ~ cx_zendesk_tickets() ~ '\n)') }}
     {%- elif mapping == 'cx_zendesk_satisfaction_ratings' -%}
         {{ return('(' ~ cx_zendesk_satisfaction_ratings() ~ '\n)') }}
+    {%- elif mapping == 'cx_salesforce_cases' -%}
+        {{ return('(' ~ cx_salesforce_cases() ~ '\n)') }}
+    {%- elif mapping == 'cx_salesforce_messaging_sessions' -%}
+        {{ return('(' ~ cx_salesforce_messaging_sessions() ~ '\n)') }}
+    {%- elif mapping == 'cx_salesforce_voice_calls' -%}
+        {{ return('(' ~ cx_salesforce_voice_calls() ~ '\n)') }}
+    {%- elif mapping == 'cx_salesforce_contacts' -%}
+        {{ return('(' ~ cx_salesforce_contacts() ~ '\n)') }}
     {%- else -%}
         {{ exceptions.raise_compiler_error("cx_platform_mapping: no mapping macro '" ~ mapping
             ~ "' (add it to macros/cx_platform_mapping.sql)") }}

@@ -24,7 +24,7 @@ ratings as (
         _fivetran_synced,
         filename,
         file_row_number
-    from {{ cx_zendesk_table('ticket_field_history') }}
+    from {{ cx_platform_table('zendesk', 'ticket_field_history') }}
     where
         {%- for column, values in rows_where.items() %}
         lower({{ cx_trim(column) }}) in ('{{ values | join("', '") }}')
@@ -41,7 +41,7 @@ ticket_versions as (
         merged_ticket_ids,
         _fivetran_synced,
         cast(_fivetran_synced as date) as synced_on
-    from {{ cx_zendesk_table('ticket') }}
+    from {{ cx_platform_table('zendesk', 'ticket') }}
 ),
 
 tickets_as_of as (
@@ -72,7 +72,7 @@ requesters as (
         id as user_id,
         {{ adapter.quote(customer_id_field) }} as customer_id_value,
         updated_at
-    from {{ cx_zendesk_table('user') }}
+    from {{ cx_platform_table('zendesk', 'user') }}
 ),
 
 requester_as_of as (

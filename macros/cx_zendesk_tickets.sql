@@ -15,7 +15,7 @@
 {%- set id_text = 'cast({} as ' ~ dbt.type_string() ~ ')' -%}
 {%- set intent_field = var('zendesk_intent_field') -%}
 {%- set customer_id_field = var('zendesk_customer_id_field') -%}
-{#- the intents seed, named at parse time (the DAG); read only when the adapter is on (cx_zendesk_table) -#}
+{#- the intents seed, named at parse time (the DAG); read only when the adapter is on (cx_platform_table) -#}
 {%- set intents = ref('intents') if not execute or 'zendesk' in cx_enabled_sources()
     else '(select cast(null as ' ~ dbt.type_string() ~ ') as intent where false)' %}
 
@@ -39,7 +39,7 @@ ticket_versions as (
         _fivetran_synced,
         filename,
         file_row_number
-    from {{ cx_zendesk_table('ticket') }}
+    from {{ cx_platform_table('zendesk', 'ticket') }}
 ),
 
 merges as (
@@ -58,13 +58,13 @@ comments as (
             *,
             row_number() over (partition by id order by _fivetran_synced desc, filename desc, file_row_number desc)
                 as delivery_rank
-        from {{ cx_zendesk_table('ticket_comment') }}
+        from {{ cx_platform_table('zendesk', 'ticket_comment') }}
     ) as delivered
     where delivery_rank = 1 and not coalesce(_fivetran_deleted, false)
 ),
 
 user_versions as (
-    {{ cx_zendesk_versions('user', 'user_id', {
+    {{ cx_platform_versions('zendesk', 'user', 'user_id', {
         'role': 'lower(' ~ cx_trim('role') ~ ')',
         'email': 'email',
         'phone': 'phone',
@@ -73,7 +73,7 @@ user_versions as (
 ),
 
 group_versions as (
-    {{ cx_zendesk_versions('group', 'group_id', {'name': 'name'}) }}
+    {{ cx_platform_versions('zendesk', 'group', 'group_id', {'name': 'name'}) }}
 ),
 
 agent_comments as (
@@ -120,7 +120,7 @@ status_changes as (
             row_number() over (
                 partition by ticket_id, updated order by _fivetran_synced desc, filename desc, file_row_number desc
             ) as delivery_rank
-        from {{ cx_zendesk_table('ticket_field_history') }}
+        from {{ cx_platform_table('zendesk', 'ticket_field_history') }}
         where field_name = 'status'
     ) as delivered
     where delivery_rank = 1
@@ -152,7 +152,7 @@ tags as (
     select distinct
         ticket_id,
         lower({{ cx_trim('tag') }}) as tag
-    from {{ cx_zendesk_table('ticket_tag') }}
+    from {{ cx_platform_table('zendesk', 'ticket_tag') }}
 ),
 
 ticket_tags as (
@@ -178,7 +178,7 @@ ticket_schedules as (
             ticket_id,
             schedule_id,
             row_number() over (partition by ticket_id order by created_at, _fivetran_synced desc) as schedule_rank
-        from {{ cx_zendesk_table('ticket_schedule') }}
+        from {{ cx_platform_table('zendesk', 'ticket_schedule') }}
     ) as ranked
     where schedule_rank = 1
 ),

@@ -5,6 +5,8 @@
     python -m scripts.generate_data --format amazon_connect --out data/raw --overwrite
     python -m scripts.generate_data --format zendesk --out data/raw --overwrite
     python -m scripts.generate_data --format amazon_connect+zendesk --out data/raw --overwrite
+    python -m scripts.generate_data --format salesforce --out data/raw --overwrite
+    python -m scripts.generate_data --format amazon_connect+salesforce+zendesk --out data/raw --overwrite
 
 Layout: ``<out>/<table>/load_date=YYYY-MM-DD/part-NNNN.parquet`` for customers, agents,
 contacts, contact_events, survey_responses, subscriptions, orders and fraud_cases, with the
@@ -36,6 +38,19 @@ Their contacts, events and csat responses are left out of the landing zone (voic
 there); ``zendesk/_parity.json`` holds the counts a parity test needs. ``--format
 amazon_connect+zendesk`` (or ``amazon_connect,zendesk``) is the mixed estate: voice and chat as
 Connect records, email, web and messaging as Zendesk tickets, no landing-zone contacts or events.
+
+``--format salesforce`` (SPEC §8.3, §8.5) writes the centre as the Salesforce Service Cloud objects Fivetran's
+Salesforce connector lands (``scripts/simulation/salesforce.py``): ``<out>/salesforce/<object>/load_date=
+YYYY-MM-DD/part-0.parquet`` for case, case_history, messaging_session, voice_call, contact, account, user and
+group: email and web contacts as cases, messaging contacts as messaging sessions with a case each, voice
+contacts as a voice call per leg with a case per attempt, one version per landing-zone ``contacts`` row
+(``system_modstamp`` = its ``_loaded_at``), and the CRM as contact / account versions (one per landing-zone
+``customers`` row; no ``customers`` table is written). Chat stays in the landing zone; the other landing-zone
+tables name customers, agents and Salesforce contacts by their Salesforce ids (``003…``, ``005…``, ``500…`` /
+``0Mw…`` / ``0LQ…``); ``salesforce/_parity.json`` holds the counts a parity test needs. ``--format
+amazon_connect+salesforce+zendesk`` (any order, ``,`` or ``+``) is the three-system estate: voice and chat as
+Connect records, email and web as Zendesk tickets, messaging and the CRM in Salesforce, and a Service Cloud
+Voice ``voice_call`` beside every Connect voice record (``vendor_call_key`` = its ContactId).
 
 The data is a simulation, not random columns (``scripts/simulation``): customers with
 segments, regions, preferred channels and CRM versions; agents (about one per 40 customers);
@@ -96,6 +111,7 @@ import pyarrow.parquet as pq
 
 from scripts.ops import adapters, contract
 from scripts.simulation import params as P
+from scripts.simulation import salesforce as SF
 from scripts.simulation import zendesk as Z
 from scripts.simulation.amazon_connect import (
     BAD_SEQUENCE,
@@ -128,9 +144,12 @@ from scripts.simulation.tables import (
 log = logging.getLogger("generate_data")
 
 MANIFEST = "_generator.json"
-LANDING_ZONE, AMAZON_CONNECT, ZENDESK = "landing_zone", "amazon_connect", "zendesk"
+LANDING_ZONE, AMAZON_CONNECT, ZENDESK, SALESFORCE = "landing_zone", "amazon_connect", "zendesk", "salesforce"
 MIXED = f"{AMAZON_CONNECT}+{ZENDESK}"  # voice and chat in Connect, email, web and messaging in Zendesk
-FORMATS = (LANDING_ZONE, AMAZON_CONNECT, ZENDESK, MIXED)
+# voice and chat in Connect (voice also as Service Cloud Voice calls), email and web in Zendesk, messaging and
+# the CRM in Salesforce
+MIXED3 = f"{AMAZON_CONNECT}+{SALESFORCE}+{ZENDESK}"
+FORMATS = (LANDING_ZONE, AMAZON_CONNECT, ZENDESK, MIXED, SALESFORCE, MIXED3)
 ALL_CHANNELS, CONNECT_CHANNELS = "all", "connect"
 CHANNEL_SETS = (ALL_CHANNELS, CONNECT_CHANNELS)
 # the tables that Connect's records stand for (the adapter registry, macros/cx_platform_adapters.sql)
@@ -158,13 +177,17 @@ def uses_zendesk(format_name: str) -> bool:
     return Z.is_zendesk(format_name)
 
 
+def uses_salesforce(format_name: str) -> bool:
+    return SF.is_salesforce(format_name)
+
+
 def _format(text: str) -> str:
     """A --format value: one of FORMATS, or the mixed estate written with ',' or '+' in either order."""
     parts = sorted({p.strip() for p in text.replace(",", "+").split("+") if p.strip()})
     name = "+".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
     if name not in FORMATS:
         raise argparse.ArgumentTypeError(
-            f"invalid choice: {text!r} (choose from {', '.join(FORMATS)}; amazon_connect,zendesk also works)"
+            f"invalid choice: {text!r} (choose from {', '.join(FORMATS)}; any order, with ',' or '+')"
         )
     return name
 
@@ -177,7 +200,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "from a deterministic simulation of a contact centre and its CRM, or the same centre "
             "with its contacts as Amazon Connect contact records (--format amazon_connect), its "
             "email, web and messaging contacts as Zendesk tickets (--format zendesk), or both "
-            "(--format amazon_connect+zendesk)."
+            "(--format amazon_connect+zendesk), as Salesforce Service Cloud objects (--format salesforce), "
+            "or all three (--format amazon_connect+salesforce+zendesk)."
         ),
         epilog="Same arguments give the same data; --days N then --append-day equals --days N+1.",
     )
@@ -209,7 +233,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="delete the 8 tables' folders, amazon_connect/, zendesk/ and the manifests under --out first",
+        help=(
+            "delete the 8 tables' folders, amazon_connect/, zendesk/, salesforce/ and the manifests under "
+            "--out first"
+        ),
     )
     parser.add_argument(
         "--bad-rows",
@@ -221,7 +248,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help=(
             "append one more day (a new load_date partition, and its hour folders of Connect "
-            "records or its zendesk/<table>/load_date= folders) to the dataset in --out, with the "
+            "records or its zendesk/<table>/ and salesforce/<object>/load_date= folders) to the dataset in "
+            "--out, with the "
             "parameters of its _generator.json, "
             "--format and --channel-set included (other generation options are ignored)"
         ),
@@ -239,7 +267,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "zendesk/<table>/load_date=YYYY-MM-DD/, their csat responses as satisfaction ratings; "
             "voice and chat stay in contacts / contact_events; SPEC §8.4); amazon_connect+zendesk "
             "(also written amazon_connect,zendesk: voice and chat as Connect records, the rest as "
-            "Zendesk tickets); the other tables are the landing zone's either way (default: landing_zone)"
+            "Zendesk tickets); salesforce (email and web as cases, messaging as messaging sessions, voice as "
+            "voice calls, the CRM as contact / account, Parquet under "
+            "salesforce/<object>/load_date=YYYY-MM-DD/; "
+            "chat stays in the landing zone, no customers table; SPEC §8.5); "
+            "amazon_connect+salesforce+zendesk "
+            "(any order: voice and chat in Connect, email and web in Zendesk, messaging and the CRM in "
+            "Salesforce, a Service Cloud Voice call beside every Connect voice record); the other tables are "
+            "the landing zone's either way (default: landing_zone)"
         ),
     )
     parser.add_argument(
@@ -258,9 +293,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.channel_set = CONNECT_CHANNELS if args.format == AMAZON_CONNECT else ALL_CHANNELS
     elif args.format == AMAZON_CONNECT and args.channel_set != CONNECT_CHANNELS:
         parser.error("--format amazon_connect needs --channel-set connect (Connect has no messaging or web)")
-    elif uses_zendesk(args.format) and args.channel_set != ALL_CHANNELS:
+    elif (uses_zendesk(args.format) or uses_salesforce(args.format)) and args.channel_set != ALL_CHANNELS:
         parser.error(
-            f"--format {args.format} needs --channel-set all (Zendesk holds the messaging and web contacts)"
+            f"--format {args.format} needs --channel-set all (Zendesk / Salesforce hold the messaging and "
+            "web "
+            "contacts)"
         )
     if args.customers < 1:
         parser.error("--customers must be at least 1")
@@ -319,6 +356,7 @@ class Stats:
         self.excluded: Counter[str] = Counter()  # Connect records that are no customer's contact
         self.parity: dict | None = None  # --format amazon_connect: the _parity.json counts
         self.zendesk_parity: dict | None = None  # --format zendesk: zendesk/_parity.json
+        self.salesforce_parity: dict | None = None  # --format salesforce: salesforce/_parity.json
 
     def add_file(self, table: str, path: Path, rows: int) -> None:
         self.rows[table] += rows
@@ -351,6 +389,14 @@ class Target:
     settings: Settings
     customer_ref: str  # a customer that exists from the first load: bad rows reference it
     supervisors: list[str]  # agents on staff from the start: the Connect MONITOR records' agents
+    salesforce: SF.SalesforceBuilder | None = None  # the Salesforce formats: what materialises its objects
+
+
+def landing_tables(settings: Settings) -> list[str]:
+    """The landing-zone tables a format writes (Connect stands for contacts and their events, Salesforce for
+    customers)."""
+    connect, crm = uses_connect(settings.format), uses_salesforce(settings.format)
+    return [t for t in TABLES if not (connect and t in CONNECT_REPLACES) and not (crm and t == "customers")]
 
 
 def write_file(path: Path, table: pa.Table) -> None:
@@ -392,20 +438,32 @@ def write_day(
     stats: Stats,
     zendesk: dict[str, dict | None] | None = None,
     zendesk_bad: dict[str, pa.Table] | None = None,
+    salesforce: dict[str, dict | None] | None = None,
+    salesforce_bad: dict[str, pa.Table] | None = None,
 ) -> None:
-    """One load day: its landing-zone files, or its Connect records, its Zendesk tables, and its bad rows."""
+    """One load day: its landing-zone files, or its Connect records, its Zendesk and Salesforce tables, and
+    its bad rows."""
     connect = uses_connect(target.settings.format)
-    tables = [t for t in TABLES if not (connect and t in CONNECT_REPLACES)]
+    tables = landing_tables(target.settings)
     good = write_tables(target, tables, day, date, batches, stats)
     if target.settings.bad_rows:
         write_bad_rows(target, tables, day, date, day_start, good, stats)
     if zendesk is not None:
         tables = Z.materialise_day(zendesk, day == 0)
+        if target.salesforce is not None and "user" in tables:  # the CRM ids are Salesforce's
+            tables["user"] = SF.rename_external_ids(tables["user"])
         for table, path, n in Z.write_tables(target.out, date, tables):
             stats.add_file(f"zendesk.{table}", path, n)
         if zendesk_bad:
             for table, path, n in Z.write_tables(target.out, date, zendesk_bad, Z.BAD_FILE):
                 stats.add_file(f"zendesk.{table}", path, n)
+    if salesforce is not None and target.salesforce is not None:
+        objects = SF.materialise_day(target.salesforce, day, salesforce, day == 0)
+        for table, path, n in SF.write_tables(target.out, date, objects):
+            stats.add_file(f"salesforce.{table}", path, n)
+        if salesforce_bad:
+            for table, path, n in SF.write_tables(target.out, date, salesforce_bad, SF.BAD_FILE):
+                stats.add_file(f"salesforce.{table}", path, n)
     if connect:
         records = write_connect_records(target, batches.get("contacts"), excluded, stats)
         if target.settings.bad_rows:
@@ -431,8 +489,13 @@ def write_tables(
         if "zd_ref" in b:  # --format zendesk: rows that name a Zendesk contact name it zendesk:<id>
             b = in_delivery_order(table, b)
             t = Z.rewrite_contact_ids(table, b, materialise(table, b))
+        elif target.salesforce is not None:
+            b = in_delivery_order(table, b)
+            t = materialise(table, b)
         else:
             t = materialise(table, b)
+        if target.salesforce is not None:  # Salesforce's ids for its customers, agents and contacts
+            t = SF.rewrite_ids(table, b, t, agents=not target.salesforce.scv)
         good[table] = t
         plan = file_wart_plan(target.settings.seed, table, day)
         t = apply_file_warts(table, t, plan)
@@ -475,7 +538,10 @@ def write_connect_records(
     if contacts is not None and len(contacts["load_t"]):
         stats.duplicates[CONNECT_TABLE] += int((contacts["dup"] > 0).sum())
         ordered = in_delivery_order("contacts", contacts)
-        records = contact_records(materialise("contacts", ordered), ordered, target.settings.seed)
+        table = materialise("contacts", ordered)
+        if target.salesforce is not None:  # the customer_id attribute holds the Salesforce CRM's id
+            table = SF.rewrite_ids("contacts", ordered, table, agents=False)
+        records = contact_records(table, ordered, target.settings.seed)
     for path, n in write_hour_files(target.out, records + excluded, GOOD_SEQUENCE):
         stats.add_file(CONNECT_TABLE, path, n)
     return records
@@ -503,7 +569,11 @@ def supervisors(sim: Simulation) -> list[str]:
 
 
 def simulate_day(
-    sim: Simulation, settings: Settings, day: int, zendesk: Z.ZendeskBuilder | None = None
+    sim: Simulation,
+    settings: Settings,
+    day: int,
+    zendesk: Z.ZendeskBuilder | None = None,
+    salesforce: SF.SalesforceBuilder | None = None,
 ) -> dict[str, list[dict]]:
     """Day ``day``'s simulated rows, with the channel set applied and, for Connect and Zendesk, the
     columns their records need (never a change to the simulation or its random streams)."""
@@ -515,6 +585,8 @@ def simulate_day(
         produced = with_record_columns(produced, settings.seed, sim.ver, scheduled)
     if zendesk is not None:
         produced = zendesk.prepare(produced, day, sim.day_start(day))
+    if salesforce is not None:
+        produced = salesforce.prepare(produced, day, sim.day_start(day))
     return produced
 
 
@@ -523,20 +595,28 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
     sim = Simulation(settings.seed, settings.customers, settings.start)
     buf = LoadBuffer(sim.start_s)
     stats = Stats()
-    target = Target(out, settings, reference_customer(sim), supervisors(sim))
     connect = uses_connect(settings.format)
-    parity = ParityCounter(sim.region, sim.phone, sim.name_first, sim.name_last) if connect else None
-    zendesk = (
-        Z.ZendeskBuilder(settings.seed, sim.start_s, settings.customers, sim)
-        if uses_zendesk(settings.format)
+    salesforce = (
+        SF.SalesforceBuilder(settings.seed, sim.start_s, settings.customers, sim, scv=connect)
+        if uses_salesforce(settings.format)
         else None
     )
+    customer_ref = reference_customer(sim)
+    if salesforce is not None:
+        customer_ref = SF.customer_id(customer_ref)
+    target = Target(out, settings, customer_ref, supervisors(sim), salesforce)
+    parity = ParityCounter(sim.region, sim.phone, sim.name_first, sim.name_last) if connect else None
+    zendesk = None
+    if uses_zendesk(settings.format):
+        # with Salesforce on, messaging is Salesforce's: Zendesk takes email and web
+        channels = (P.EMAIL, P.WEB) if salesforce is not None else Z.CHANNELS
+        zendesk = Z.ZendeskBuilder(settings.seed, sim.start_s, settings.customers, sim, channels)
     # Materialising and writing a day's files (pyarrow, mostly outside the GIL) runs in one
     # writer thread while the next day is simulated; at most two days wait to be written.
     pending: deque[Future] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer:
         for day in range(settings.days):
-            produced = simulate_day(sim, settings, day, zendesk)
+            produced = simulate_day(sim, settings, day, zendesk, salesforce)
             wrng = np.random.default_rng([settings.seed, 3, day])
             for table in TABLES:
                 for batch in produced.get(table, []):
@@ -549,6 +629,14 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
                 if settings.bad_rows:
                     zendesk_bad, details = Z.bad_rows(day, sim.day_start(day), zendesk_tables)
                     zendesk.parity.add_bad(details)
+            salesforce_tables = salesforce_bad = None
+            if salesforce is not None:  # every day, written or not, like Zendesk's
+                batches, salesforce_tables = salesforce.split(day, batches)
+                if settings.bad_rows:
+                    salesforce_bad, details = SF.bad_rows(
+                        salesforce, day, sim.day_start(day), salesforce_tables, target.customer_ref
+                    )
+                    salesforce.parity.add_bad(details)
             excluded: list[Record] = []  # Connect records that are no customer's contact
             excluded_counts: dict[str, int] = {}
             if parity is not None:  # every day, written or not: the counts cover the whole dataset
@@ -567,6 +655,8 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
                     stats,
                     zendesk_tables,
                     zendesk_bad,
+                    salesforce_tables,
+                    salesforce_bad,
                 )
                 pending.append(writer.submit(write_day, *job))
                 stats.excluded.update(excluded_counts)
@@ -581,17 +671,17 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
     if zendesk is not None:
         stats.late += zendesk.held()
         stats.zendesk_parity = zendesk.parity.summary()
+    if salesforce is not None:
+        stats.late += salesforce.held()
+        stats.salesforce_parity = salesforce.parity.summary()
     return stats
 
 
 # ---- manifest and summary -------------------------------------------------------------------
 def table_totals(out: Path, settings: Settings) -> dict[str, dict[str, float]]:
     """Rows, files and bytes of every table written (Connect: of its records, from the counts)."""
-    connect = uses_connect(settings.format)
     totals = {}
-    for table in TABLES:
-        if connect and table in CONNECT_REPLACES:
-            continue
+    for table in landing_tables(settings):
         files = sorted((out / table).glob("load_date=*/*.parquet"))
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
         size = sum(f.stat().st_size for f in files)
@@ -629,7 +719,12 @@ def wart_doc() -> dict:
 
 
 def write_manifest(
-    out: Path, settings: Settings, totals: dict, connect: dict | None, zendesk: dict | None = None
+    out: Path,
+    settings: Settings,
+    totals: dict,
+    connect: dict | None,
+    zendesk: dict | None = None,
+    salesforce: dict | None = None,
 ) -> None:
     manifest = {
         "generator": "scripts.generate_data",
@@ -649,6 +744,8 @@ def write_manifest(
         manifest[AMAZON_CONNECT] = connect
     if zendesk is not None:
         manifest[ZENDESK] = zendesk
+    if salesforce is not None:
+        manifest[SALESFORCE] = salesforce
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
@@ -682,11 +779,13 @@ def settings_of(manifest: dict) -> Settings:
 
 
 def has_data(out: Path) -> bool:
-    return (out / MANIFEST).exists() or any((out / t).exists() for t in (*TABLES, AMAZON_CONNECT, ZENDESK))
+    return (out / MANIFEST).exists() or any(
+        (out / t).exists() for t in (*TABLES, AMAZON_CONNECT, ZENDESK, SALESFORCE)
+    )
 
 
 def clear(out: Path) -> None:
-    for t in (*TABLES, AMAZON_CONNECT, ZENDESK):
+    for t in (*TABLES, AMAZON_CONNECT, ZENDESK, SALESFORCE):
         shutil.rmtree(out / t, ignore_errors=True)
     for name in (MANIFEST, EXPECTED_QUARANTINE):
         (out / name).unlink(missing_ok=True)
@@ -694,11 +793,13 @@ def clear(out: Path) -> None:
 
 def check_new_day_is_absent(out: Path, settings: Settings, date: dt.date) -> None:
     connect = uses_connect(settings.format)
-    folders = [partition_dir(out, t, date) for t in TABLES if not (connect and t in CONNECT_REPLACES)]
+    folders = [partition_dir(out, t, date) for t in landing_tables(settings)]
     if connect:
         folders.append(day_folder(out, date))
     if uses_zendesk(settings.format):
         folders.extend(Z.day_folders(out, date))
+    if uses_salesforce(settings.format):
+        folders.extend(SF.day_folders(out, date))
     for folder in folders:
         if folder.exists():
             raise UsageError(
@@ -731,6 +832,7 @@ def print_summary(
     elapsed: float,
     mode: str,
     zendesk: dict | None = None,
+    salesforce: dict | None = None,
 ) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -744,6 +846,8 @@ def print_summary(
         rows[CONNECT_TABLE] = {k: connect[k] for k in ("files", "bytes")} | {"rows": connect["records"]}
     if zendesk is not None:
         rows.update({f"zendesk.{t}": v for t, v in zendesk["tables"].items()})
+    if salesforce is not None:
+        rows.update({f"salesforce.{t}": v for t, v in salesforce["tables"].items()})
     for t, total in rows.items():
         table.add_row(
             t,
@@ -779,6 +883,17 @@ def print_summary(
             f"zendesk: {zp['tickets']:,} tickets from contacts ({zp['ticket_rows']:,} ticket rows), "
             f"{zp['merged_tickets']:,} merged, {zp['deleted_tickets']:,} deleted, {zp['reopened_tickets']:,} "
             f"reopened, csat {zp['csat_good']:,} good / {zp['csat_bad']:,} bad (see {Z.PARITY_FILE})"
+        )
+    if salesforce is not None and stats.salesforce_parity is not None:
+        sp = stats.salesforce_parity
+        written, excluded = sp["contacts"], sp["excluded_expected"]
+        scv = f", {sp['scv_pairs']:,} Service Cloud Voice pairs" if "scv_pairs" in sp else ""
+        console.print(
+            f"salesforce: {written['cases_from_email_web']:,} cases from email / web, "
+            f"{written['messaging_sessions']:,} messaging sessions, {written['voice_calls']:,} voice calls "
+            f"({written['voice_cases']:,} voice cases){scv}; excluded: {excluded['merged']:,} merged, "
+            f"{excluded['deleted']:,} deleted, {excluded['system']:,} system, "
+            f"{excluded['case_of_session']:,} cases of sessions / calls (see {SF.PARITY_FILE})"
         )
     console.print(f"held back (load date after the last day): {stats.late:,} rows")
     if stats.bad:
@@ -873,9 +988,17 @@ def _main(args: argparse.Namespace) -> int:
             "ticket_rows": stats.zendesk_parity["ticket_rows"],
             "tables": Z.totals(out),
         }
-    write_manifest(out, settings, totals, connect, zendesk)
+    salesforce = None
+    if stats.salesforce_parity is not None:
+        (out / SF.PARITY_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (out / SF.PARITY_FILE).write_text(json.dumps(stats.salesforce_parity, indent=2) + "\n")
+        salesforce = {
+            "contacts": stats.salesforce_parity["contacts"],
+            "tables": SF.totals(out),
+        }
+    write_manifest(out, settings, totals, connect, zendesk, salesforce)
     if not args.quiet:
-        print_summary(out, totals, connect, stats, time.perf_counter() - started, mode, zendesk)
+        print_summary(out, totals, connect, stats, time.perf_counter() - started, mode, zendesk, salesforce)
     return 0
 
 

@@ -67,7 +67,8 @@ TABLES = (
 # the landing-zone tables whose rows of Zendesk contacts Zendesk stands for (contacts, their events) or
 # partly stands for (csat responses: survey_responses keeps the other survey types)
 REPLACES = ("contacts", "contact_events")
-CHANNELS = (P.EMAIL, P.MESSAGING, P.WEB)  # the simulated channels that become tickets
+# the simulated channels that become tickets (with Salesforce on too: email and web; messaging is its)
+CHANNELS = (P.EMAIL, P.MESSAGING, P.WEB)
 DELETED_STREAM = 7  # random stream (seed, 7, day) of the deleted (spam) tickets
 BAD_ROW_DAY = 3  # load day of the --bad-rows rows (fixed: a nightly series writes the same)
 DAY = 86_400.0
@@ -264,7 +265,9 @@ class DayBuffer:
 
 
 # ---- the simulated day's contacts: the columns their tickets need ----------------------------------
-def ticket_columns(contacts: dict, events: dict | None, seed: int) -> dict[str, np.ndarray]:
+def ticket_columns(
+    contacts: dict, events: dict | None, seed: int, channels: tuple[int, ...] = CHANNELS
+) -> dict[str, np.ndarray]:
     """Per contact row: whether it is a ticket and every ticket value the contact fixes (numeric).
 
     Added to the simulated contacts batch, so that they travel with the row through duplicates and hold-back.
@@ -272,7 +275,7 @@ def ticket_columns(contacts: dict, events: dict | None, seed: int) -> dict[str, 
     cid = contacts["cid"]
     n = len(cid)
     channel = contacts["channel"]
-    zd = np.isin(channel, CHANNELS)
+    zd = np.isin(channel, channels)
     via = np.full(n, NULL, dtype=np.int8)
     u = unit_hash(cid, seed, "zendesk_via")
     for ch, mix in VIA_MIX.items():
@@ -426,8 +429,11 @@ class ZendeskBuilder:
     warts): it takes the Zendesk contacts' rows out of the landing zone and returns the day's Zendesk tables.
     """
 
-    def __init__(self, seed: int, start_s: float, customers: int, sim) -> None:
+    def __init__(
+        self, seed: int, start_s: float, customers: int, sim, channels: tuple[int, ...] = CHANNELS
+    ) -> None:
         self.seed = seed
+        self.channels = channels
         self.start_s = start_s
         self.customers = customers
         self.first, self.last, self.region, self.phone = sim.name_first, sim.name_last, sim.region, sim.phone
@@ -452,7 +458,7 @@ class ZendeskBuilder:
         new_contacts = []
         zd_ids = []
         for batch in contacts:
-            cols = ticket_columns(batch, events, self.seed)
+            cols = ticket_columns(batch, events, self.seed, self.channels)
             full = {**batch, **cols}
             new_contacts.append(full)
             zd = np.flatnonzero(cols["zd"])

@@ -2,7 +2,10 @@
     of whose raw events the base models (re)wrote after the watermark — old and new values alike, since a
     superseded row is rewritten too — and every platform contact whose endpoint match (SPEC §8.1, in
     stg_platform__contacts) a CRM version delivered after the watermark may add or take away: a contact without
-    a CRM id whose endpoint hash is a phone or email of any version of such a customer. changed_at is the latest
+    a CRM id whose endpoint hash is a phone or email of any version of such a customer. With Salesforce on (SPEC
+    §8.5, stg_salesforce__contacts): every messaging session or voice call whose case was rewritten (it lends them
+    its customer, intent and disposition), and both sides of a voice call and the Amazon Connect contact it names
+    when either was rewritten (they are counted once). changed_at is the latest
     stamp behind the change; change models built from this one keep the rows later than their own watermark. -#}
 {%- set watermark = cx_change_watermark() %}
 with
@@ -74,12 +77,57 @@ rematched_contacts as (
         and contacts.customer_id is null
 ),
 
+{%- if 'salesforce' in cx_enabled_sources() %}
+
+lent_contacts as (
+    -- the sessions and calls of a rewritten case (SPEC §8.5: they take its customer, intent and disposition)
+    select
+        sessions.contact_id,
+        cases._batch_at as changed_at
+    from contacts as sessions
+    inner join contacts as cases
+        on sessions.case_id = cases.contact_id
+    where
+        sessions.source_system = 'salesforce'
+        and sessions.salesforce_object in ('messaging_session', 'voice_call')
+        and cases.source_system = 'salesforce'
+        and cases.salesforce_object = 'case'
+        and cases._batch_at > {{ watermark }}
+),
+
+paired_contacts as (
+    -- a rewritten voice call's Amazon Connect contact, and the voice calls naming a rewritten Connect contact
+    select
+        vendor_call_key as contact_id,
+        _batch_at as changed_at
+    from contacts
+    where source_system = 'salesforce' and vendor_call_key is not null and _batch_at > {{ watermark }}
+    union all
+    select
+        calls.contact_id,
+        connect_contacts._batch_at as changed_at
+    from contacts as calls
+    inner join contacts as connect_contacts
+        on calls.vendor_call_key = connect_contacts.contact_id
+    where
+        calls.source_system = 'salesforce'
+        and connect_contacts.source_system = 'amazon_connect'
+        and connect_contacts._batch_at > {{ watermark }}
+),
+{%- endif %}
+
 changes as (
     select * from rewritten_contacts
     union all
     select * from rewritten_events
     union all
     select * from rematched_contacts
+    {%- if 'salesforce' in cx_enabled_sources() %}
+    union all
+    select * from lent_contacts
+    union all
+    select * from paired_contacts
+    {%- endif %}
 ),
 
 final as (

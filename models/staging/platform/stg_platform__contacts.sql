@@ -3,7 +3,11 @@
     by the attribute or field that holds the CRM id (already in customer_id), else by its endpoint when exactly one
     customer's current CRM version has that phone or email (compared as salted hashes of the normalised values,
     SPEC §7), else unidentified. The landing zone's customer_id is taken as delivered (SPEC §2: null = caller not
-    identified). A view: the identity follows the CRM's current versions at every build. -#}
+    identified). Salesforce contacts come from stg_salesforce__contacts (SPEC §8.5: a messaging session or voice call
+    with its case's customer, intent and disposition); a Salesforce voice call that is an Amazon Connect contact
+    (its vendor_call_key) is counted once, as the Connect contact, which takes the call's case link (when several
+    calls name one Connect contact, only a case link they agree on). A view: the identity follows the CRM's current
+    versions at every build. -#}
 with
 
 base as (
@@ -14,34 +18,69 @@ customers as (
     select * from {{ ref('stg_crm__customers') }}
 ),
 
+salesforce_contacts as (
+    select * from {{ ref('stg_salesforce__contacts') }}
+),
+
+connect_case_links as (
+    -- SPEC §8.5: the case link the Salesforce voice calls of one Amazon Connect contact give it
+    select
+        connect_contact_id as contact_id,
+        case when min(case_id) = max(case_id) then min(case_id) end as case_id,
+        max(_batch_at) as _batch_at
+    from salesforce_contacts
+    where connect_contact_id is not null
+    group by connect_contact_id
+),
+
+platform_rows as (
+    -- the accepted rows of every source but Salesforce, and Salesforce's as stg_salesforce__contacts gives them
+    {%- set columns = ['contact_id', 'initial_contact_id', 'previous_contact_id', 'customer_id', 'channel',
+        'initiation_method', 'queue', 'agent_id', 'intent', 'initiated_at', 'enqueued_at', 'connected_to_agent_at',
+        'disconnected_at', 'disconnect_reason', 'disposition', 'customer_endpoint_hash', 'case_id', 'source_system',
+        'hold_seconds_reported', 'agent_interaction_seconds', 'after_contact_work_seconds', '_loaded_at',
+        '_load_date', '_batch_at'] %}
+    select {{ columns | join(', ') }}
+    from base
+    where _status = 'accepted' and source_system <> 'salesforce'
+    union all
+    select {{ columns | join(', ') }}
+    from salesforce_contacts
+    where connect_contact_id is null
+),
+
 accepted as (
     select
-        contact_id,
-        initial_contact_id,
-        previous_contact_id,
-        customer_id,
-        channel,
-        initiation_method,
-        queue,
-        agent_id,
-        intent,
-        initiated_at,
-        enqueued_at,
-        connected_to_agent_at,
-        disconnected_at,
-        disconnect_reason,
-        disposition,
-        customer_endpoint_hash,
-        case_id,
-        source_system,
-        hold_seconds_reported,
-        agent_interaction_seconds,
-        after_contact_work_seconds,
-        _loaded_at,
-        _load_date,
-        _batch_at
-    from base
-    where _status = 'accepted'
+        platform_rows.contact_id,
+        platform_rows.initial_contact_id,
+        platform_rows.previous_contact_id,
+        platform_rows.customer_id,
+        platform_rows.channel,
+        platform_rows.initiation_method,
+        platform_rows.queue,
+        platform_rows.agent_id,
+        platform_rows.intent,
+        platform_rows.initiated_at,
+        platform_rows.enqueued_at,
+        platform_rows.connected_to_agent_at,
+        platform_rows.disconnected_at,
+        platform_rows.disconnect_reason,
+        platform_rows.disposition,
+        platform_rows.customer_endpoint_hash,
+        coalesce(platform_rows.case_id, connect_case_links.case_id) as case_id,
+        platform_rows.source_system,
+        platform_rows.hold_seconds_reported,
+        platform_rows.agent_interaction_seconds,
+        platform_rows.after_contact_work_seconds,
+        platform_rows._loaded_at,
+        platform_rows._load_date,
+        case
+            when connect_case_links._batch_at > platform_rows._batch_at then connect_case_links._batch_at
+            else platform_rows._batch_at
+        end as _batch_at
+    from platform_rows
+    left join connect_case_links
+        on platform_rows.contact_id = connect_case_links.contact_id
 ),
 
 current_customer_versions as (

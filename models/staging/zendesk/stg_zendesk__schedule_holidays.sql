@@ -5,7 +5,7 @@
 with
 
 holiday_rows as (
-    select * from {{ cx_zendesk_table('schedule_holiday') }}
+    select * from {{ cx_platform_table('zendesk', 'schedule_holiday') }}
 ),
 
 latest as (

@@ -8,7 +8,7 @@
 with
 
 schedule_rows as (
-    select * from {{ cx_zendesk_table('schedule') }}
+    select * from {{ cx_platform_table('zendesk', 'schedule') }}
 ),
 
 time_zones as (

@@ -9,7 +9,7 @@
 with
 
 comments as (
-    select * from {{ cx_zendesk_table('ticket_comment') }}
+    select * from {{ cx_platform_table('zendesk', 'ticket_comment') }}
 ),
 
 base as (

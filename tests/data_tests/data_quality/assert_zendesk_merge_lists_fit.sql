@@ -5,7 +5,7 @@
 with
 
 tickets as (
-    select * from {{ cx_zendesk_table('ticket') }}
+    select * from {{ cx_platform_table('zendesk', 'ticket') }}
 ),
 
 too_long as (
