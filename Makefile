@@ -19,6 +19,11 @@ export TZ_BUILD_NOTE := the build sets its own session time zone (UTC)
 # SOURCE=zendesk: its email, web and messaging contacts as Zendesk tickets (SPEC §8.4), voice and chat in the landing
 # zone (CX_SOURCES=landing_zone,zendesk). SOURCE=mixed: voice and chat as Connect records, email, web and messaging as
 # Zendesk tickets, the CRM etc. in the landing zone (CX_SOURCES=landing_zone,amazon_connect,zendesk).
+# SOURCE=salesforce: email and web as Salesforce cases, messaging as messaging sessions, voice as voice calls and the
+# CRM as Salesforce contacts / accounts (SPEC §8.5), chat, orders etc. in the landing zone
+# (CX_SOURCES=landing_zone,salesforce). SOURCE=all3: voice and chat as Connect records (voice also as Service Cloud
+# Voice calls), email and web as Zendesk tickets, messaging and the CRM in Salesforce
+# (CX_SOURCES=landing_zone,amazon_connect,zendesk,salesforce).
 SOURCE ?= landing_zone
 ifeq ($(SOURCE),landing_zone)
 DEMO_FORMAT_ARGS :=
@@ -32,8 +37,14 @@ DEMO_SOURCES := landing_zone,zendesk
 else ifeq ($(SOURCE),mixed)
 DEMO_FORMAT_ARGS := --format amazon_connect+zendesk
 DEMO_SOURCES := landing_zone,amazon_connect,zendesk
+else ifeq ($(SOURCE),salesforce)
+DEMO_FORMAT_ARGS := --format salesforce
+DEMO_SOURCES := landing_zone,salesforce
+else ifeq ($(SOURCE),all3)
+DEMO_FORMAT_ARGS := --format amazon_connect+salesforce+zendesk
+DEMO_SOURCES := landing_zone,amazon_connect,zendesk,salesforce
 else
-$(error SOURCE must be landing_zone, amazon_connect, zendesk or mixed, not '$(SOURCE)')
+$(error SOURCE must be landing_zone, amazon_connect, zendesk, mixed, salesforce or all3, not '$(SOURCE)')
 endif
 DEMO_SEED ?= 42
 DEMO_CUSTOMERS ?= 8000

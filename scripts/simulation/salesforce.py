@@ -185,8 +185,8 @@ NOT_REPRODUCIBLE = [
     "assistance, "
     "authentication events, sensitive actions",
     "per-leg disposition: sessions and calls take their case's (the attempt's final) disposition",
-    "per-leg customer of voice: every leg takes its attempt's case's customer (a transfer leg that identified "
-    "the caller identifies the whole attempt; a leg identified in the landing zone is never lost)",
+    "per-leg customer of voice: every leg takes its attempt's case's customer (a transfer leg that "
+    "identified the caller identifies the whole attempt; a leg identified in the landing zone is never lost)",
     "disconnect_reason, enqueued_at (queue wait 0 for sessions), queue and agent of sessions and calls",
     "case transfers: owner changes are events, never contacts (transfer count 0 for cases)",
     "intents unknown to the intents seed become unclassified; spelling warts are normalised",
