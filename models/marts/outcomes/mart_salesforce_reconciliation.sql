@@ -58,7 +58,7 @@ cases_aggregated as (
         count(case when owner_changes > 0 then 1 end) as salesforce_cases_reassigned,
         count(case when reopens > 0 then 1 end) as salesforce_cases_reopened
     from cases
-    group by 1, 2, 3
+    group by {{ cx_to_reporting_date('initiated_at') }}, channel, coalesce(queue, '(no queue)')
 ),
 
 connect_pairs as (
@@ -96,7 +96,8 @@ records_aggregated as (
     left join connect_pairs
         on records.connect_contact_id = connect_pairs.connect_contact_id
     where records.salesforce_object in ('voice_call', 'messaging_session')
-    group by 1, 2, 3
+    group by
+        {{ cx_to_reporting_date('records.initiated_at') }}, records.channel, coalesce(records.queue, '(no queue)')
 ),
 
 contacts_aggregated as (

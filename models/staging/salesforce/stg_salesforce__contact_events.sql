@@ -47,13 +47,13 @@ transfers as (
     inner join owner_changes
         on
             contacts.contact_id = owner_changes.case_id
-            and owner_changes.changed_at > contacts.connected_to_agent_at
-            and owner_changes.changed_at <= contacts._loaded_at
+            and contacts.connected_to_agent_at < owner_changes.changed_at
+            and contacts._loaded_at >= owner_changes.changed_at
     left join queue_versions as queues
         on
             owner_changes.new_value = queues.queue_id
-            and (queues.valid_from is null or queues.valid_from <= owner_changes.changed_at)
-            and (queues.valid_to is null or queues.valid_to > owner_changes.changed_at)
+            and (queues.valid_from is null or owner_changes.changed_at >= queues.valid_from)
+            and (queues.valid_to is null or owner_changes.changed_at < queues.valid_to)
     where contacts.salesforce_object = 'case'
 ),
 
