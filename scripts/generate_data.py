@@ -672,7 +672,7 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
                 jobs = [writer.submit(write_day, *job)]
                 if salesforce_tables is not None:
                     jobs.append(
-                        salesforce_writer.submit(
+                        (writer if __import__("os").environ.get("SF_ONE") else salesforce_writer).submit(
                             write_salesforce_day, target, day, date, salesforce_tables, salesforce_bad, stats
                         )
                     )

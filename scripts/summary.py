@@ -213,6 +213,26 @@ def zendesk_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
     )
 
 
+def salesforce_section(conn: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Salesforce Service Cloud's own service numbers beside ours (SPEC §8.5), when Salesforce is a source."""
+    mart = "outcomes.mart_salesforce_reconciliation"
+    return _metric_rows(
+        conn,
+        mart,
+        [
+            "salesforce_cases_opened",
+            "salesforce_fcr_rate",
+            "fcr_rate",
+            "repeat_contact_rate",
+            "salesforce_voice_aht_seconds",
+            "salesforce_messaging_sessions",
+            "salesforce_bot_session_share",
+            "salesforce_bot_to_agent_share",
+            "salesforce_calls_counted_as_connect",
+        ],
+    )
+
+
 SECTIONS: list[tuple[str, tuple[str, ...], Callable[[duckdb.DuckDBPyConnection], list[Row]]]] = [
     ("Data", ("core.fct_journeys", "outcomes.mart_data_quality"), data_section),
     ("Resolution (matured journeys)", ("outcomes.mart_first_contact_resolution",), resolution_section),
@@ -243,6 +263,11 @@ def build_summary(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, list[Row]]
         and _one(conn, "select count(*) from outcomes.mart_zendesk_reconciliation")[0]
     ):
         result.append(("Zendesk: its ticket metrics beside ours", zendesk_section(conn)))
+    if (
+        _has(conn, "outcomes", "mart_salesforce_reconciliation")
+        and _one(conn, "select count(*) from outcomes.mart_salesforce_reconciliation")[0]
+    ):
+        result.append(("Salesforce: its service numbers beside ours", salesforce_section(conn)))
     return result
 
 
