@@ -324,6 +324,8 @@ class LoadBuffer:
         self.buckets: dict[str, dict[int, list[dict]]] = {t: defaultdict(list) for t in TABLES}
 
     def add(self, table: str, batch: dict) -> None:
+        if len(batch["load_t"]) == 0:  # a tiny centre's day without rows of the table
+            return
         day = np.floor((batch["load_t"] - self.start_s) / DAY).astype(np.int64)
         order = np.argsort(day, kind="stable")
         day_sorted = day[order]
@@ -438,9 +440,11 @@ def write_day(
     stats: Stats,
     zendesk: dict[str, dict | None] | None = None,
     zendesk_bad: dict[str, pa.Table] | None = None,
+    salesforce: dict[str, dict | None] | None = None,
+    salesforce_bad: dict[str, pa.Table] | None = None,
 ) -> None:
-    """One load day: its landing-zone files, or its Connect records, its Zendesk tables, and its bad rows
-    (Salesforce's: ``write_salesforce_day``)."""
+    """One load day: its landing-zone files, or its Connect records, its Zendesk and Salesforce tables, and
+    its bad rows."""
     connect = uses_connect(target.settings.format)
     tables = landing_tables(target.settings)
     good = write_tables(target, tables, day, date, batches, stats)
@@ -455,6 +459,8 @@ def write_day(
         if zendesk_bad:
             for table, path, n in Z.write_tables(target.out, date, zendesk_bad, Z.BAD_FILE):
                 stats.add_file(f"zendesk.{table}", path, n)
+    if salesforce is not None:
+        write_salesforce_day(target, day, date, salesforce, salesforce_bad, stats)
     if connect:
         records = write_connect_records(target, batches.get("contacts"), excluded, stats)
         if target.settings.bad_rows:
@@ -469,7 +475,7 @@ def write_salesforce_day(
     salesforce_bad: dict[str, pa.Table] | None,
     stats: Stats,
 ) -> None:
-    """One load day's Salesforce objects (their own writer thread: only their ``stats`` keys)."""
+    """One load day's Salesforce objects and their bad rows."""
     assert target.salesforce is not None
     objects = SF.materialise_day(target.salesforce, day, salesforce, day == 0)
     for table, path, n in SF.write_tables(target.out, date, objects):
@@ -622,12 +628,8 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
         zendesk = Z.ZendeskBuilder(settings.seed, sim.start_s, settings.customers, sim, channels)
     # Materialising and writing a day's files (pyarrow, mostly outside the GIL) runs in one
     # writer thread while the next day is simulated; at most two days wait to be written.
-    # The Salesforce objects have a writer thread of their own (their files are as many again).
-    pending: deque[list[Future]] = deque()
-    with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="salesforce-writer") as salesforce_writer,
-    ):
+    pending: deque[Future] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer") as writer:
         for day in range(settings.days):
             produced = simulate_day(sim, settings, day, zendesk, salesforce)
             wrng = np.random.default_rng([settings.seed, 3, day])
@@ -668,23 +670,16 @@ def run(settings: Settings, out: Path, write_days: range, progress: Callable[[in
                     stats,
                     zendesk_tables,
                     zendesk_bad,
+                    salesforce_tables,
+                    salesforce_bad,
                 )
-                jobs = [writer.submit(write_day, *job)]
-                if salesforce_tables is not None:
-                    jobs.append(
-                        (writer if __import__("os").environ.get("SF_ONE") else salesforce_writer).submit(
-                            write_salesforce_day, target, day, date, salesforce_tables, salesforce_bad, stats
-                        )
-                    )
-                pending.append(jobs)
+                pending.append(writer.submit(write_day, *job))
                 stats.excluded.update(excluded_counts)
-            while len(pending) > 2 or (pending and all(job.done() for job in pending[0])):
-                for job in pending.popleft():
-                    job.result()
+            while len(pending) > 2 or (pending and pending[0].done()):
+                pending.popleft().result()
             progress(day)
         while pending:
-            for job in pending.popleft():
-                job.result()
+            pending.popleft().result()
     stats.late = buf.held()
     if parity is not None:
         stats.parity = parity.summary()
