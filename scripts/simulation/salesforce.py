@@ -43,14 +43,15 @@ from scripts.simulation.amazon_connect import (
     event_summaries,
     unit_hash,
 )
-from scripts.simulation.contacts import NULL
+from scripts.simulation.contacts import EP_PHONE, EP_RANDOM_PHONE, NULL
 from scripts.simulation.tables import (
     FIRST_NAMES,
     LAST_NAMES,
     TS,
+    anonymous_phone,
     email,
+    ids,
     in_delivery_order,
-    materialise,
     take,
     ts,
     versioned_phone,
@@ -983,7 +984,6 @@ def voice_table(b: dict, scv: bool) -> pa.Table:
     r = in_delivery_order("contacts", b["rows"])  # the order materialise gives the landing-zone values
     sync = _floor(r["load_t"])
     n = len(sync)
-    lz = materialise("contacts", r)  # the landing-zone values of the same rows (endpoint text)
     cid = r["cid"]
     start, accept, end = _floor(r["init_t"]), _floor(r["conn_t"]), _floor(r["disc_t"])
     answered = ~np.isnan(accept)
@@ -993,7 +993,7 @@ def voice_table(b: dict, scv: bool) -> pa.Table:
     ]
     call_type = np.where(r["prev_cid"] >= 0, 3, call_type)
     inbound = ~np.isin(r["sf_head_method"], (P.OUTBOUND, P.CALLBACK))  # the customer called
-    endpoint = lz.column("customer_endpoint").combine_chunks()
+    endpoint = _voice_endpoints(r)
     centre = pa.scalar(SYSTEM_ENDPOINT["Address"])
     disposition = np.where(r["disp"] == P.TRANSFERRED, 2, np.where(answered, 0, 1))
     interaction = np.where(answered, np.maximum(end - accept - hold, 0), 0).astype(np.int64)
@@ -1001,7 +1001,7 @@ def voice_table(b: dict, scv: bool) -> pa.Table:
         [
             sf_ids(KEY_PREFIX["voice_call"], cid),
             _lookup(CALL_TYPES, call_type),
-            lz.column("contact_id").combine_chunks() if scv else pa.nulls(n, S),
+            ids("CT", cid, 15) if scv else pa.nulls(n, S),  # Connect's ContactId: the landing zone's id
             pa.array(["ContactCenter"] * n, S),
             sf_ids(KEY_PREFIX["voice_call"], r["prev_cid"]),
             sf_ids(KEY_PREFIX["case"], r["init_cid"]),
@@ -1023,6 +1023,17 @@ def voice_table(b: dict, scv: bool) -> pa.Table:
         ],
         schema=SCHEMAS["voice_call"],
     )
+
+
+def _voice_endpoints(r: dict) -> pa.Array:
+    """The landing zone's customer_endpoint of voice rows: the customer's phone of the CRM version in force,
+    a random number, or none (``tables.materialise`` writes the same)."""
+    n = len(r["cid"])
+    endpoint = r["endpoint"]
+    own = versioned_phone(r["ep_region"], r["ep_phone"], r["ep_ver"])
+    other = anonymous_phone(r["endpoint_rand"])
+    out = pc.if_else(pa.array(endpoint == EP_PHONE), own, other)
+    return pc.if_else(pa.array(np.isin(endpoint, (EP_PHONE, EP_RANDOM_PHONE))), out, pa.nulls(n, S))
 
 
 def contact_table(b: dict) -> pa.Table:
@@ -1126,6 +1137,14 @@ def materialise_day(builder: SalesforceBuilder, day: int, rows: dict[str, dict |
 
 
 # ---- files --------------------------------------------------------------------------------------------
+# text columns worth dictionary-encoding (ids, names and e-mails are unique or nearly)
+LOW_CARDINALITY = {
+    "origin", "status", "reason", "subject", "priority", "owner_id", "field", "data_type", "agent_type",
+    "channel_type", "call_type", "vendor_type", "call_disposition", "type", "billing_country",
+    "preferred_channel_c",
+}  # fmt: skip
+
+
 def partition(out: Path, table: str, date: dt.date) -> Path:
     return out / SALESFORCE / table / f"load_date={date.isoformat()}"
 
@@ -1138,7 +1157,10 @@ def write_tables(
         path = partition(out, table, date) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        pq.write_table(t, tmp, compression="zstd", compression_level=1, row_group_size=256_000)
+        dictionary = [f.name for f in t.schema if pa.types.is_string(f.type) and f.name in LOW_CARDINALITY]
+        pq.write_table(
+            t, tmp, compression="zstd", compression_level=1, use_dictionary=dictionary, row_group_size=256_000
+        )
         tmp.replace(path)
         written.append((table, path, t.num_rows))
     return written
