@@ -18,7 +18,9 @@
         maps_to none and a statuses_model: a view in stg_quality__row_statuses' shape that it unions.
         Per adapter: provides, requires (tables without which the adapter cannot map: the landing-zone check names
         a missing one), events_model (the view of the events its contacts imply, unioned in
-        stg_platform__contact_events). -#}
+        stg_platform__contact_events), folds (optional {SPEC §2 table: {model, where}}: the accepted rows that the
+        table's staging model leaves out because another source's record stands for them: Salesforce voice calls
+        counted as their Amazon Connect contact; the nightly's staged check subtracts them). -#}
     {{ return({
         'amazon_connect': {
             'provides': ['contacts', 'contact_events'],
@@ -95,6 +97,7 @@
             'provides': ['contacts', 'contact_events', 'customers'],
             'requires': ['case', 'case_history', 'contact', 'account', 'group'],
             'events_model': 'stg_salesforce__contact_events',
+            'folds': {'contacts': {'model': 'stg_salesforce__contacts', 'where': 'connect_contact_id is not null'}},
             'objects': {
                 'cases': {
                     'mapping': 'cx_salesforce_cases',

@@ -508,7 +508,20 @@ def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[st
     moment = freshness.reference(run.raw_dir)
     try:
         specs = freshness.specs(run.raw_dir, PROJECT_DIR)
-        result = {**freshness.measure(specs, moment.at), "method": "duckdb"}
+        # a landing-zone table an enabled adapter provides may be absent (SPEC §8.1): nothing to age then
+        provided = adapters.provided_tables(PROJECT_DIR, run.sources)
+        absent = {
+            spec.name
+            for spec in specs
+            if spec.name.split(".")[-1] in provided
+            and not any((Path(run.raw_dir) / spec.name.split(".")[-1]).rglob("*.parquet"))
+        }
+        result = {
+            **freshness.measure([spec for spec in specs if spec.name not in absent], moment.at),
+            "method": "duckdb",
+        }
+        absent_status = {"status": "absent (provided by a platform adapter)"}
+        result["sources"].update({name: dict(absent_status) for name in absent})
     except freshness.Unsupported as error:
         log.info("freshness by dbt: %s", error)
         result = {**_dbt_freshness(run, candidate, target, lock_fd, moment), "method": "dbt source freshness"}

@@ -84,6 +84,25 @@ def required_folders(project_dir: Path, sources: list[str]) -> list[tuple[str, s
     ]
 
 
+Adjustment = tuple[str, str | None, int]
+
+
+def staged_adjustments(project_dir: Path, sources: list[str]) -> dict[str, list[Adjustment]]:
+    """{SPEC §2 table: [(staging model, row filter or None, +1 / -1)]}: how a table's staging model differs
+    from its accepted rows, by the enabled adapters' registry entries. +1: the events an adapter's records
+    imply (its `events_model`, staged beside the delivered events); -1: accepted rows another source's record
+    stands for (its `folds`: Salesforce voice calls counted as their Amazon Connect contact)."""
+    found: dict[str, list[Adjustment]] = {}
+    for source, spec in registry(project_dir).items():
+        if source not in sources:
+            continue
+        if spec.get("events_model"):
+            found.setdefault("contact_events", []).append((f"staging.{spec['events_model']}", None, 1))
+        for table, fold in spec.get("folds", {}).items():
+            found.setdefault(table, []).append((f"staging.{fold['model']}", fold["where"], -1))
+    return found
+
+
 def provided_tables(project_dir: Path, sources: list[str]) -> set[str]:
     """SPEC §2 tables an enabled adapter provides (their landing-zone folders may be absent)."""
     return {

@@ -120,13 +120,18 @@ def check_conservation(
     tables: set[str],
     sources: list[str] | None = None,
     platform_objects: list[adapters.PlatformObject] | None = None,
+    adjustments: dict[str, list[adapters.Adjustment]] | None = None,
 ) -> list[Check]:
     """SPEC §6, §8.1 per raw table or platform object: received = accepted + superseded + quarantined +
-    excluded; and each SPEC §2 table's staging model holds the accepted rows of every source feeding it."""
+    excluded; and each SPEC §2 table's staging model holds the accepted rows of every source feeding it, plus
+    the events the platforms' records imply, minus the records another source's record stands for
+    (`adjustments`, adapters.staged_adjustments; None: read from this project's registry)."""
     if "outcomes.mart_data_quality" not in tables:
         return [Check("conservation", "fail", "outcomes.mart_data_quality is missing")]
     sources = sources or [adapters.LANDING_ZONE]
     platform_objects = platform_objects or []
+    if adjustments is None:
+        adjustments = adapters.staged_adjustments(PROJECT_DIR, sources)
     counted = {
         (table, status): int(rows)
         for table, status, rows in connection.execute(
@@ -169,26 +174,33 @@ def check_conservation(
         if staging_model not in tables:
             continue
         staged = int(_scalar(connection, f"select count(*) from {staging_model}"))
-        # events a platform's records imply (SPEC §8.2) are staged beside the delivered ones
-        implied = 0
-        for source in sources:
-            implied_model = f"staging.stg_{source}__{table}"
-            if source != adapters.LANDING_ZONE and implied_model in tables and implied_model != staging_model:
-                implied += int(_scalar(connection, f"select count(*) from {implied_model}"))
-        ok = staged == accepted + implied
-        detail = f"{staging_model} has {staged} rows" + (
-            f" = {accepted} accepted" + (f" + {implied} implied by platform records" if implied else "")
-            if ok
-            else f", not {accepted + implied} ({accepted} accepted"
+        # events a platform's records imply (SPEC §8.2) are staged beside the delivered ones; records another
+        # source's record stands for (SPEC §8.5) are not staged
+        implied = folded = 0
+        for model, where, sign in adjustments.get(table, []):
+            if model not in tables:
+                continue
+            condition = f" where {where}" if where else ""
+            rows = int(_scalar(connection, f"select count(*) from {model}{condition}"))
+            if sign > 0:
+                implied += rows
+            else:
+                folded += rows
+        expected = accepted + implied - folded
+        ok = staged == expected
+        parts = (
+            f"{accepted} accepted"
             + (f" + {implied} implied by platform records" if implied else "")
-            + ")"
+            + (f" - {folded} counted as another source's contact" if folded else "")
         )
+        compared = f" = {parts}" if ok else f", not {expected} ({parts})"
+        detail = f"{staging_model} has {staged} rows{compared}"
         checks.append(
             Check(
                 f"staged:{table}",
                 "pass" if ok else "fail",
                 detail,
-                {"staged": staged, "accepted": accepted, "implied": implied},
+                {"staged": staged, "accepted": accepted, "implied": implied, "folded": folded},
             )
         )
     return checks
@@ -393,7 +405,13 @@ def validate(
     try:
         tables = _existing_tables(connection)
         result.checks += check_conservation(
-            connection, raw_dir, contract, tables, sources, adapters.objects(project_dir, sources)
+            connection,
+            raw_dir,
+            contract,
+            tables,
+            sources,
+            adapters.objects(project_dir, sources),
+            adapters.staged_adjustments(project_dir, sources),
         )
         result.checks += check_dbt_tests(dbt_results)
         result.checks.append(check_personal_data_columns(connection, contract))
