@@ -105,10 +105,14 @@ def test_every_salesforce_record_is_accounted_for(salesforce_night: dict) -> Non
         "system": expected["system"],
         "case_of_session": expected["case_of_session"],
     }
-    raw_contacts = duckdb.connect().execute(
-        "select count(distinct id) from read_parquet(?)",
-        [str(salesforce_night["raw"] / "salesforce" / "contact" / "*" / "*.parquet")],
-    ).fetchone()[0]
+    raw_contacts = (
+        duckdb.connect()
+        .execute(
+            "select count(distinct id) from read_parquet(?)",
+            [str(salesforce_night["raw"] / "salesforce" / "contact" / "*" / "*.parquet")],
+        )
+        .fetchone()[0]
+    )
     assert customers == raw_contacts > 400
 
 

@@ -20,14 +20,15 @@ customers as (
 
 salesforce_contacts as (
     {%- if not execute or 'salesforce' in cx_enabled_sources() %}
-    select * from {{ ref('stg_salesforce__contacts') }}
+        select * from {{ ref('stg_salesforce__contacts') }}
     {%- else %}
-    -- the adapter is off: read nothing (named at parse time, so the DAG is the same; no unit test needs its fixture)
-    select
-        *,
-        cast(null as {{ dbt.type_string() }}) as connect_contact_id
-    from base
-    where false
+        -- the adapter is off: read nothing (named at parse time, so the DAG is the same; no unit test needs
+        -- its fixture)
+        select
+            *,
+            cast(null as {{ dbt.type_string() }}) as connect_contact_id
+        from base
+        where false
     {%- endif %}
 ),
 
