@@ -109,6 +109,30 @@ def assert_nights_equal_full_refresh(
     assert compare_warehouses(live, full) == {}
 
 
+def build_parity_pair(
+    root: Path, dataset: tuple[str, ...], platform_format: str, sources: str, alias: str
+) -> duckdb.DuckDBPyConnection:
+    """A platform's parity pair (SPEC §8.1: the same simulated centre from the landing zone and from the
+    platform's export): the seed generated both ways without bad rows (every contact comparable) under
+    root/landing_zone and root/<format>_clean, each built with a full refresh, attached to one connection as
+    `lz` and `alias`."""
+    from tests.conftest import dbt_env, run_dbt
+
+    builds = (
+        ("landing_zone", (), "landing_zone"),
+        (f"{platform_format}_clean", ("--format", platform_format), sources),
+    )
+    connection = duckdb.connect()
+    for (name, format_args, build_sources), attached_as in zip(builds, ("lz", alias), strict=True):
+        raw = root / name
+        generate(raw, *dataset, *format_args)
+        warehouse = root / f"{name}.duckdb"
+        env = dbt_env(raw, warehouse, root / f"target_{name}", CX_SOURCES=build_sources)
+        run_dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test"], env)
+        connection.execute(f"attach '{warehouse}' as {attached_as} (read_only)")
+    return connection
+
+
 def assert_published(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 0, (
         f"nightly failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-3000:]}"

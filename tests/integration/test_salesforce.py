@@ -21,9 +21,10 @@ import duckdb
 import pytest
 
 from scripts.summary import build_summary
-from tests.conftest import dbt_env, generate, run_dbt
+from tests.conftest import generate
 from tests.integration._nightly_support import (
     assert_nights_equal_full_refresh,
+    build_parity_pair,
     latest_record,
     nightly_env,
     run_nightly,
@@ -162,18 +163,8 @@ def test_no_personal_data_from_salesforce(salesforce_night: dict) -> None:
 
 @pytest.fixture(scope="module")
 def parity_builds(salesforce_night: dict) -> duckdb.DuckDBPyConnection:
-    # the same seed as the landing zone alone (no bad rows, so every contact is comparable)
-    root = salesforce_night["root"]
-    lz_raw, sf_raw = root / "landing_zone", root / "salesforce_clean"
-    generate(lz_raw, *DATASET)
-    generate(sf_raw, *DATASET, "--format", "salesforce")
-    for raw, sources in ((lz_raw, "landing_zone"), (sf_raw, SOURCES)):
-        warehouse = root / f"{raw.name}.duckdb"
-        env = dbt_env(raw, warehouse, root / f"target_{raw.name}", CX_SOURCES=sources)
-        run_dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test"], env)
-    connection = duckdb.connect()
-    connection.execute(f"attach '{root / 'landing_zone.duckdb'}' as lz (read_only)")
-    connection.execute(f"attach '{root / 'salesforce_clean.duckdb'}' as sf (read_only)")
+    # the same seed as the landing zone alone (`lz`) and in Salesforce (`sf`), no bad rows
+    connection = build_parity_pair(salesforce_night["root"], DATASET, "salesforce", SOURCES, "sf")
     yield connection
     connection.close()
 

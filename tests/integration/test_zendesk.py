@@ -20,9 +20,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from scripts.summary import build_summary
-from tests.conftest import dbt_env, generate, run_dbt
+from tests.conftest import generate
 from tests.integration._nightly_support import (
     assert_nights_equal_full_refresh,
+    build_parity_pair,
     latest_record,
     nightly_env,
     run_nightly,
@@ -153,18 +154,8 @@ def test_no_personal_data_from_zendesk(zendesk_night: dict) -> None:
 
 @pytest.fixture(scope="module")
 def parity_builds(zendesk_night: dict) -> duckdb.DuckDBPyConnection:
-    # the same seed as the landing zone alone (no bad rows, so every contact is comparable)
-    root = zendesk_night["root"]
-    lz_raw, zd_raw = root / "landing_zone", root / "zendesk_clean"
-    generate(lz_raw, *DATASET)
-    generate(zd_raw, *DATASET, "--format", "zendesk")
-    for raw, sources in ((lz_raw, "landing_zone"), (zd_raw, SOURCES)):
-        warehouse = root / f"{raw.name}.duckdb"
-        env = dbt_env(raw, warehouse, root / f"target_{raw.name}", CX_SOURCES=sources)
-        run_dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test"], env)
-    connection = duckdb.connect()
-    connection.execute(f"attach '{root / 'landing_zone.duckdb'}' as lz (read_only)")
-    connection.execute(f"attach '{root / 'zendesk_clean.duckdb'}' as zd (read_only)")
+    # the same seed as the landing zone alone (`lz`) and as Zendesk tickets (`zd`), no bad rows
+    connection = build_parity_pair(zendesk_night["root"], DATASET, "zendesk", SOURCES, "zd")
     yield connection
     connection.close()
 
