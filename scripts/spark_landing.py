@@ -21,6 +21,19 @@ engines rank re-deliveries alike (macros/cx_stage_source.sql). A landing-zone ta
 provides may have no file (SPEC §8.1): it is then not registered (a table of an earlier registration is
 dropped), and staging reads the adapter's rows alone.
 
+The Parquet adapters (Zendesk, Salesforce: Fivetran's tables under `<raw dir>/<source>/<table>/**/*.parquet`,
+SPEC §8.4, §8.5) are registered as `<source>.<table>` (e.g. `zendesk.ticket`, `salesforce.case`) for every
+table of the adapter's column list (macros/cx_zendesk_columns.sql, macros/cx_salesforce_columns.sql, rendered
+with scripts/ops/contract.render_macro) that has files: what the source's DuckDB reader gives (union_by_name,
+no hive partitioning): the Parquet columns with their types (Fivetran's tables are typed; a naive TIMESTAMP,
+which Spark reads as TIMESTAMP_NTZ, becomes Spark's TIMESTAMP with the same wall time in the UTC session),
+`filename` and `file_row_number` (0-based). Files of one table whose schemas differ are read by schema group
+and unioned by name; a column whose groups disagree on a type is widened by Spark's union when both are
+numeric, else rendered as text in every group, in the form DuckDB's union_by_name gives it. An optional table
+(not in the adapter's `requires`, macros/cx_platform_adapters.sql) without files is not registered (one of an
+earlier registration is dropped): staging reads an empty stand-in (cx_platform_table); a required one stops
+here.
+
 The landing zone itself is never modified. A table with no file stops here with a message naming the table
 and the folder; a required column missing from every file stops the dbt build
 (macros/cx_raw_column_types.sql), with the table, the column and the path, as on DuckDB.
@@ -56,7 +69,15 @@ RAW_TABLES = (
 # The adapters' line objects (SPEC §8): (source, object, glob under <raw dir>/<source>/<object>/, the SPEC §2
 # tables the adapter provides); macros/cx_platform_adapters.sql and the sources' meta.external_location
 LINE_OBJECTS = (("amazon_connect", "contact_records", "**/*.json*", ("contacts", "contact_events")),)
-KNOWN_SOURCES = ("landing_zone", *(source for source, *_ in LINE_OBJECTS))
+# The Parquet adapters (SPEC §8.4, §8.5): source → (the macro file and macro listing the tables it reads)
+PARQUET_ADAPTERS = {
+    "zendesk": ("macros/cx_zendesk_columns.sql", "cx_zendesk_columns"),
+    "salesforce": ("macros/cx_salesforce_columns.sql", "cx_salesforce_columns"),
+}
+KNOWN_SOURCES = ("landing_zone", *(source for source, *_ in LINE_OBJECTS), *PARQUET_ADAPTERS)
+# Spark's numeric types (simpleString, without a decimal's precision): a union widens them
+NUMERIC_TYPES = {"tinyint", "smallint", "int", "bigint", "float", "double", "decimal"}
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 PARTITION = "load_date"
 # A TIMESTAMP WITH TIME ZONE as text: microseconds and an explicit offset (Z in the UTC session)
 ZONED_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss.SSSSSSXXX"
@@ -224,6 +245,109 @@ def register_table(
     return {"files": len(files), "schemas": len(groups), "columns": len(frame.columns)}
 
 
+def adapter_tables(source: str) -> list[str]:
+    """The tables a Parquet adapter reads: the keys of its column-list macro (cx_zendesk_columns, …)."""
+    from scripts.ops import contract
+
+    macro_file, macro_name = PARQUET_ADAPTERS[source]
+    return list(contract.render_macro(PROJECT_DIR, macro_file, macro_name))
+
+
+def adapter_requires(source: str) -> list[str]:
+    """The tables without which the adapter cannot map (cx_platform_adapters: `requires`)."""
+    from scripts.ops import adapters
+
+    return list(adapters.registry(PROJECT_DIR)[source]["requires"])
+
+
+def _duckdb_text(frame: Any, name: str) -> Any:
+    """One column as DuckDB's union_by_name gives it when the files disagree on its type (it reads it as
+    VARCHAR): a naive timestamp as `2025-01-01 10:00:00.25` (fraction trimmed, none when zero), one with a
+    time zone the same with `+00` (the UTC session), anything else as Spark's cast to text."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    data_type = frame.schema[name].dataType
+    column = F.col(f"`{name}`")
+    if isinstance(data_type, T.TimestampNTZType | T.TimestampType):
+        # the fraction's microseconds (pmod: right before 1970 too)
+        micros = F.lpad(
+            F.pmod(F.unix_micros(column.cast("timestamp")), F.lit(1_000_000)).cast("string"), 6, "0"
+        )
+        fraction = F.when(micros == "000000", F.lit("")).otherwise(
+            F.concat(F.lit("."), F.regexp_replace(micros, "0+$", ""))
+        )
+        text = F.concat(F.date_format(column.cast("timestamp"), "yyyy-MM-dd HH:mm:ss"), fraction)
+        if isinstance(data_type, T.TimestampType):
+            text = F.concat(text, F.lit("+00"))
+        return F.when(column.isNotNull(), text)
+    if isinstance(data_type, T.StringType):
+        return column
+    return column.cast("string")
+
+
+def _typed_group(session: Any, paths: list[Path], raw_dir: Path, as_text: set[str]) -> Any:
+    """One schema group of a Parquet adapter's table with its Parquet types (the columns of `as_text` as
+    DuckDB's text), filename and file_row_number."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    frame = session.read.parquet(*[str(path) for path in paths])
+    columns = []
+    for field in frame.schema.fields:
+        column = F.col(f"`{field.name}`")
+        if field.name.lower() in as_text:
+            column = _duckdb_text(frame, field.name)
+        elif isinstance(field.dataType, T.TimestampNTZType):
+            # a naive Parquet timestamp: the same wall time as Spark's TIMESTAMP in the UTC session
+            column = column.cast("timestamp")
+        columns.append(column.alias(field.name.lower()))
+    columns.append(_spark_path_as_given(raw_dir).alias("filename"))
+    columns.append(F.col("_metadata.row_index").cast("bigint").alias("file_row_number"))
+    return frame.select(*columns)
+
+
+def register_parquet_table(
+    session: Any, raw_dir: Path, source: str, table: str, optional: bool
+) -> dict[str, Any]:
+    """Write `<source>.<table>` from a Parquet adapter's files (the module docstring); returns a summary."""
+    folder = raw_dir / source / table
+    files = sorted(path for path in folder.glob("**/*.parquet") if path.is_file())
+    relation = f"{source}.`{table}`"  # quoted: `case`, `group`, `user` are SQL keywords
+    session.sql(f"create database if not exists {source}")
+    if not files and optional:
+        session.sql(f"drop table if exists {relation}")
+        return {"files": 0, "skipped": "optional, no file"}
+    if not files:
+        raise LandingError(
+            f"{source} is switched on (CX_SOURCES) but its table '{table}' has no Parquet file under "
+            f"{folder}/**/*.parquet (SPEC §8.1)"
+        )
+    groups = schema_groups(files)
+    # the columns whose groups disagree on the type: Spark's union widens numbers (as DuckDB does); any other
+    # disagreement is text on both engines
+    types: dict[str, set[str]] = {}
+    for paths in groups:
+        for field in session.read.parquet(*[str(path) for path in paths]).schema.fields:
+            types.setdefault(field.name.lower(), set()).add(field.dataType.simpleString())
+    as_text = {
+        name
+        for name, found in types.items()
+        if len(found) > 1 and not all(kind.split("(")[0] in NUMERIC_TYPES for kind in found)
+    }
+    frame = None
+    for paths in groups:
+        part = _typed_group(session, paths, raw_dir, as_text)
+        frame = part if frame is None else frame.unionByName(part, allowMissingColumns=True)
+    frame.write.mode("overwrite").format("parquet").saveAsTable(relation)
+    return {
+        "files": len(files),
+        "schemas": len(groups),
+        "columns": len(frame.columns),
+        "as_text": sorted(as_text),
+    }
+
+
 def enabled_sources(value: str) -> list[str]:
     """CX_SOURCES / --sources as macros/cx_enabled_sources.sql reads it; an unknown name is an error."""
     names = [name.strip().lower() for name in value.split(",") if name.strip()]
@@ -241,6 +365,16 @@ def register(
     """Register the raw tables the enabled sources read from `raw_dir` in the Spark warehouse `warehouse`."""
     enabled = enabled_sources(sources)
     provided = {table for source, _, _, tables in LINE_OBJECTS if source in enabled for table in tables}
+    if any(source in PARQUET_ADAPTERS for source in enabled):
+        from scripts.ops import adapters
+
+        registry = adapters.registry(PROJECT_DIR)
+        provided |= {
+            table
+            for source in enabled
+            if source in PARQUET_ADAPTERS
+            for table in registry[source]["provides"]
+        }
     warehouse.mkdir(parents=True, exist_ok=True)
     # the Python workers (the line hashes) run the interpreter that runs this step
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -261,6 +395,15 @@ def register(
             if source in enabled:
                 started = time.perf_counter()
                 timed(f"{source}.{name}", register_lines(session, raw_dir, source, name, pattern), started)
+        for source in PARQUET_ADAPTERS:
+            if source in enabled:
+                requires = adapter_requires(source)
+                for table in adapter_tables(source):
+                    started = time.perf_counter()
+                    registered = register_parquet_table(
+                        session, raw_dir, source, table, optional=table not in requires
+                    )
+                    timed(f"{source}.{table}", registered, started)
     finally:
         session.stop()
     return report
@@ -278,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sources",
         default=os.environ.get("CX_SOURCES", "landing_zone"),
         help="the sources switched on, comma-separated, as CX_SOURCES for the build (default: $CX_SOURCES or "
-        "landing_zone; e.g. landing_zone,amazon_connect)",
+        "landing_zone; e.g. landing_zone,amazon_connect,zendesk,salesforce)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

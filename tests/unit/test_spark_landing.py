@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+import yaml
 
 from scripts import spark_landing
 
@@ -32,8 +33,12 @@ def test_enabled_sources() -> None:
         "landing_zone",
         "amazon_connect",
     ]
-    with pytest.raises(spark_landing.LandingError, match="unknown source zendesk"):
-        spark_landing.enabled_sources("landing_zone,zendesk")
+    assert spark_landing.enabled_sources("landing_zone,amazon_connect,zendesk,salesforce")[2:] == [
+        "zendesk",
+        "salesforce",
+    ]
+    with pytest.raises(spark_landing.LandingError, match="unknown source genesys"):
+        spark_landing.enabled_sources("landing_zone,genesys")
 
 
 def test_line_objects_match_the_adapter_registry() -> None:
@@ -42,3 +47,26 @@ def test_line_objects_match_the_adapter_registry() -> None:
     for source, name, pattern, provides in spark_landing.LINE_OBJECTS:
         assert f"'{source}/{name}/{pattern}'" in registry
         assert f"'provides': {list(provides)}" in registry
+
+
+def test_parquet_adapters_match_the_registry_and_sources() -> None:
+    # every adapter whose objects are Parquet (macros/cx_platform_adapters.sql) is registered by the step,
+    # its tables read from the adapter's column list (the same tables as the sources YAML), and its required
+    # tables are among them
+    from scripts.ops import adapters
+
+    registry = adapters.registry(ROOT)
+    parquet = {
+        source
+        for source, spec in registry.items()
+        if any(obj.get("format") == "parquet" for obj in spec["objects"].values())
+    }
+    assert parquet == set(spark_landing.PARQUET_ADAPTERS)
+    for source in parquet:
+        tables = spark_landing.adapter_tables(source)
+        sources_yaml = yaml.safe_load((ROOT / f"models/staging/{source}/_{source}__sources.yml").read_text())
+        (declared,) = [entry for entry in sources_yaml["sources"] if entry["name"] == source]
+        assert set(tables) == {table["name"] for table in declared["tables"]}
+        assert set(spark_landing.adapter_requires(source)) <= set(tables)
+        # table names such as case, group and user are SQL keywords: the source quotes them (on Spark)
+        assert declared.get("quoting", {}).get("identifier") is True
