@@ -3,7 +3,8 @@
     count, Salesforce's "first contact resolution" and our journey FCR part ways.
     Salesforce side: cases opened (every case of the service, the ones a messaging session or voice call stands for
     included), closed, and closed on first contact (Service Cloud has no standard FCR field; the common report
-    definition is read: closed, never reopened and never reassigned after its first agent); voice calls and their
+    definition is read: closed resolved — not with a status of var salesforce_unresolved_statuses —, never
+    reopened and never reassigned after its first agent); voice calls and their
     average handle time (agent interaction + hold + after-conversation work of the accepted calls); messaging
     sessions by who handled them (Bot, BotToAgent, Agent); voice calls counted as their Amazon Connect contact
     (Service Cloud Voice: counted once) and Connect contacts named by more than one call (ambiguous vendor key).
@@ -53,7 +54,7 @@ cases_aggregated as (
         coalesce(queue, '(no queue)') as queue,
         count(*) as salesforce_cases_opened,
         count(case when is_closed then 1 end) as salesforce_cases_closed,
-        count(case when is_closed and reopens = 0 and owner_changes = 0 then 1 end)
+        count(case when disposition = 'resolved' and reopens = 0 and owner_changes = 0 then 1 end)
             as salesforce_cases_closed_first_contact,
         count(case when owner_changes > 0 then 1 end) as salesforce_cases_reassigned,
         count(case when reopens > 0 then 1 end) as salesforce_cases_reopened
