@@ -74,7 +74,8 @@ linked_cases as (
 ),
 
 owners_as_of as (
-    -- each owner change known at a case version, numbered in time order, and its user changes numbered apart
+    -- each owner change known at a case version, numbered in time order, and its user and its queue changes each
+    -- numbered apart (one window expression per kind of owner id)
     select
         case_versions.case_id,
         case_versions.system_modstamp,
@@ -85,26 +86,18 @@ owners_as_of as (
             partition by case_versions.case_id, case_versions.system_modstamp
             order by owner_changes.changed_at, owner_changes.history_id
         ) as change_number,
+        {%- for kind in ['user', 'queue'] %}
         case
-            when {{ cx_salesforce_id_is('owner_changes.new_value', 'user') }}
+            when {{ cx_salesforce_id_is('owner_changes.new_value', kind) }}
                 then row_number() over (
                     partition by
                         case_versions.case_id,
                         case_versions.system_modstamp,
-                        {{ cx_salesforce_id_is('owner_changes.new_value', 'user') }}
+                        {{ cx_salesforce_id_is('owner_changes.new_value', kind) }}
                     order by owner_changes.changed_at, owner_changes.history_id
                 )
-        end as user_change_number,
-        case
-            when {{ cx_salesforce_id_is('owner_changes.new_value', 'queue') }}
-                then row_number() over (
-                    partition by
-                        case_versions.case_id,
-                        case_versions.system_modstamp,
-                        {{ cx_salesforce_id_is('owner_changes.new_value', 'queue') }}
-                    order by owner_changes.changed_at, owner_changes.history_id
-                )
-        end as queue_change_number
+        end as {{ kind }}_change_number{{ ',' if not loop.last }}
+        {%- endfor %}
     from case_versions
     inner join owner_changes
         on
