@@ -176,3 +176,4 @@ final as (
 )
 
 select * from final
+{{ cx_empty_unless_enabled('amazon_connect') }}

@@ -170,3 +170,4 @@ final as (
 )
 
 select * from final
+{{ cx_empty_unless_enabled('salesforce') }}

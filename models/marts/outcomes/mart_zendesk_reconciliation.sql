@@ -166,3 +166,4 @@ final as (
 )
 
 select * from final
+{{ cx_empty_unless_enabled('zendesk') }}
