@@ -2,8 +2,12 @@
     {#- Relations an earlier version of the project built and this one no longer does, dropped at the start of every
         run (dbt never drops a relation whose model was removed, and the nightly builds on a copy of the published
         file). staging.base_amazon_connect__contact_records was a view whose SQL held the salt of the personal-data
-        hashes (SPEC §7); the mapping is now a macro. -#}
-    {%- set retired = [('staging', 'base_amazon_connect__contact_records', 'view')] -%}
+        hashes (SPEC §7); the mapping is now a macro. intermediate.int_contact_events_aggregated was a second stored
+        table of the contact grain; int_contacts_enriched now aggregates the events itself (issue #22). -#}
+    {%- set retired = [
+        ('staging', 'base_amazon_connect__contact_records', 'view'),
+        ('intermediate', 'int_contact_events_aggregated', 'table'),
+    ] -%}
     {%- if execute and target.type == 'duckdb' -%}
         {%- for schema, name, kind in retired -%}
             drop {{ kind }} if exists {{ adapter.quote(schema) }}.{{ adapter.quote(name) }};

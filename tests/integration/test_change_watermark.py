@@ -40,7 +40,9 @@ def test_watermark_is_the_oldest_consumer_batch(test_warehouse: Path, test_raw_d
             "update intermediate.int_journeys_followups_measured "
             "set _batch_at = timestamp '2020-01-02 03:04:05.123456'"
         )
-        conn.execute("update core.fct_journeys set _batch_at = timestamp '2031-02-03 04:05:06'")
+        conn.execute(
+            "update intermediate.int_journeys_aggregated set _batch_at = timestamp '2031-02-03 04:05:06'"
+        )
         # an empty consumer of the subscriptions' change set: everything upstream is new to it
         conn.execute("delete from intermediate.int_subscriptions_versioned")
         latest = conn.execute("select max(_batch_at) from intermediate.int_contacts_enriched").fetchone()[0]
@@ -56,7 +58,7 @@ def test_watermark_is_the_oldest_consumer_batch(test_warehouse: Path, test_raw_d
     # once every consumer has caught up, the watermark is their common latest batch
     with duckdb.connect(str(warehouse)) as conn:
         conn.execute("update intermediate.int_journeys_followups_measured set _batch_at = ?", [latest])
-        conn.execute("update core.fct_journeys set _batch_at = ?", [latest])
+        conn.execute("update intermediate.int_journeys_aggregated set _batch_at = ?", [latest])
     _compile(warehouse, test_raw_dir, target)
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         # DuckDB's text drops trailing zeros of the microseconds: compared as timestamps

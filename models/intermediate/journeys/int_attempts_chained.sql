@@ -119,6 +119,7 @@ final as (
     select
         typed.attempt_id,
         typed.customer_id,
+        {{ cx_customer_key('typed.customer_id') }} as customer_key,
         typed.customer_id is not null as is_identified,
         typed.intent,
         coalesce(intents.intent_group, 'other') as intent_group,

@@ -4,17 +4,28 @@
     unique_key='contact_id',
     replace_changed={'contact_id': 'int_changed_contacts'},
 ) }}
-{#- Incremental: a run recomputes the contacts of int_changed_contacts and first deletes their stored rows
-    (cx_replace). With the default as_of every accepted contact is in scope (initiated_at <= its disconnected_at
-    <= as_of); a changed explicit as_of is a changed var, which makes scripts.nightly rebuild from scratch. -#}
+{#- The one stored table of the contact grain (issue #22): the accepted contacts with what their events say.
+    fct_contacts is a view over it and the journey assignment. Incremental: a run recomputes the contacts of
+    int_changed_contacts (contact row or events rewritten) and first deletes their stored rows (cx_replace). With
+    the default as_of every accepted contact is in scope (initiated_at <= its disconnected_at <= as_of); a changed
+    explicit as_of is a changed var, which makes scripts.nightly rebuild from scratch. -#}
 with
 
 contacts as (
     select * from {{ ref('stg_platform__contacts') }}
 ),
 
-event_facts as (
-    select * from {{ ref('int_contact_events_aggregated') }}
+contact_ends as (
+    -- a second, narrow read of the contacts for the hold pairing: one CTE read twice is materialised whole by
+    -- DuckDB (every column of every contact, 4-13 s a night at L), two reads are pruned and filtered each
+    select
+        contact_id,
+        disconnected_at
+    from {{ ref('stg_platform__contacts') }}
+),
+
+events as (
+    select * from {{ ref('stg_platform__contact_events') }}
 ),
 
 as_of as (
@@ -23,6 +34,73 @@ as_of as (
 
 changed_contacts as (  -- noqa: ST03
     select * from {{ ref('int_changed_contacts') }}
+),
+
+contact_events as (
+    -- every accepted event belongs to an accepted contact (base quarantines the others as orphans), so the
+    -- counts need no join with contacts; only the hold pairing below needs their disconnected_at
+    select events.*
+    from events
+    {%- if is_incremental() %}
+    where events.contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {%- endif %}
+),
+
+holds_with_next_hold_end as (
+    -- only hold events take part in the pairing, so only they are sorted (not every event of every contact)
+    select
+        contact_events.contact_id,
+        contact_events.event_type,
+        contact_events.event_at,
+        contact_ends.disconnected_at,
+        -- SPEC §4.5: each hold_start runs to the next hold_end of the same contact
+        min(case when contact_events.event_type = 'hold_end' then contact_events.event_at end) over (
+            partition by contact_events.contact_id
+            order by contact_events.event_at, contact_events.event_id
+            rows between 1 following and unbounded following
+        ) as next_hold_end_at
+    from contact_events
+    inner join contact_ends
+        on contact_events.contact_id = contact_ends.contact_id
+    where contact_events.event_type in ('hold_start', 'hold_end')
+),
+
+holds_closed as (
+    select
+        contact_id,
+        -- an unmatched hold_start closes at disconnect
+        {{ cx_sum(cx_seconds_between('event_at', 'coalesce(next_hold_end_at, disconnected_at)')) }}
+            as hold_seconds
+    from holds_with_next_hold_end
+    where event_type = 'hold_start'
+    group by contact_id
+),
+
+events_counted as (
+    select
+        contact_id,
+        count(case when event_type in ('bot_start', 'bot_turn') then 1 end) > 0 as has_bot,
+        count(case when event_type = 'bot_handoff' then 1 end) > 0 as has_bot_handoff,
+        count(case when event_type in ('ai_suggestion', 'ai_summary') then 1 end) > 0 as has_ai_assist,
+        count(case when event_type = 'ai_suggestion' then 1 end) as ai_suggestions,
+        count(case when event_type = 'ai_suggestion' and is_suggestion_accepted then 1 end)
+            as ai_suggestions_accepted,
+        count(case when event_type = 'ivr_menu' then 1 end) as ivr_steps,
+        count(case when event_type = 'auth_attempt' then 1 end) as auth_attempts,
+        count(case when event_type = 'auth_attempt' and auth_result = 'fail' then 1 end) as failed_auths,
+        count(case when event_type = 'sensitive_action' then 1 end) as sensitive_actions,
+        max(case when event_type = 'auth_attempt' then synthetic_voice_score end) as max_synthetic_voice_score
+    from contact_events
+    group by contact_id
+),
+
+event_facts as (
+    select
+        events_counted.*,
+        holds_closed.hold_seconds
+    from events_counted
+    left join holds_closed
+        on events_counted.contact_id = holds_closed.contact_id
 ),
 
 in_scope as (
@@ -43,12 +121,14 @@ enriched as (
         in_scope.initial_contact_id,
         in_scope.previous_contact_id,
         in_scope.customer_id,
+        {{ cx_customer_key('in_scope.customer_id') }} as customer_key,
         in_scope.channel,
         in_scope.initiation_method,
         in_scope.queue,
         in_scope.agent_id,
         in_scope.intent,
         in_scope.initiated_at,
+        {{ cx_to_reporting_date('in_scope.initiated_at') }} as contact_date,
         in_scope.enqueued_at,
         in_scope.connected_to_agent_at,
         in_scope.disconnected_at,

@@ -169,6 +169,7 @@ final as (
     select
         journey_id,
         customer_id,
+        {{ cx_customer_key('customer_id') }} as customer_key,
         is_identified,
         intent,
         intent_group,

@@ -1,39 +1,14 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='cx_replace',
-    unique_key='attempt_id',
-    on_schema_change='fail',
-    replace_changed={'attempt_id': 'int_changed_attempts'},
-) }}
-{#- Incremental: a run rewrites the attempts of the journeys int_changed_journeys holds (every attempt whose
-    journey assignment was recomputed, which includes every changed chain); cx_replace first deletes the changed
-    chains (int_changed_attempts), so an attempt that no longer exists disappears. -#}
+{{ config(materialized='view') }}
+{#- A view (issue #22: attempts are stored once, in int_attempts_chained): each attempt with its journey and its
+    number in it from the assignment. customer_key is computed in the stored table (SPEC §7: no salt in a view). -#}
 with
 
 attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
-all_assignments as (
-    select * from {{ ref('int_journey_attempts_assigned') }}
-),
-
-changed_attempts as (  -- noqa: ST03
-    select * from {{ ref('int_changed_attempts') }}
-),
-
-changed_journeys as (  -- noqa: ST03
-    select * from {{ ref('int_changed_journeys') }}
-),
-
 assignments as (
-    select all_assignments.*
-    from all_assignments
-    {%- if is_incremental() %}
-    where
-        all_assignments.journey_id in (select changed_journeys.journey_id from changed_journeys)
-        or all_assignments.attempt_id in (select changed_attempts.attempt_id from changed_attempts)
-    {%- endif %}
+    select * from {{ ref('int_journey_attempts_assigned') }}
 ),
 
 final as (
@@ -41,7 +16,7 @@ final as (
         attempts.attempt_id,
         assignments.journey_id,
         cast(assignments.attempt_number as {{ dbt.type_bigint() }}) as attempt_number,
-        {{ cx_customer_key('attempts.customer_id') }} as customer_key,
+        attempts.customer_key,
         attempts.is_identified,
         attempts.intent,
         attempts.intent_group,
@@ -69,7 +44,8 @@ final as (
         attempts.sensitive_actions,
         attempts.max_synthetic_voice_score,
         attempts.source_system,
-        {{ cx_batch_at() }} as _batch_at
+        -- the later of the two rows it joins: the chain's or its journey assignment's last rewrite
+        greatest(attempts._batch_at, assignments._batch_at) as _batch_at
     from attempts
     inner join assignments
         on attempts.attempt_id = assignments.attempt_id

@@ -1,43 +1,15 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='cx_replace',
-    unique_key='contact_id',
-    on_schema_change='fail',
-    replace_changed={'contact_id': 'int_changed_contacts'},
-) }}
-{#- Incremental: a run rewrites the contacts that changed (int_changed_contacts) and those whose attempt's journey
-    was recomputed (int_changed_journeys); cx_replace first deletes the changed contacts, so a contact that left
-    the warehouse (quarantined, superseded away) disappears. -#}
+{{ config(materialized='view') }}
+{#- A view (issue #22: the contact grain is stored once, in int_contacts_enriched): each contact with its attempt
+    and journey. The endpoint hash and the CRM id stay in the stored table; customer_key, computed there, is what
+    the marts carry (SPEC §7), so no salt appears in this view's SQL. -#}
 with
 
-all_contacts as (
+contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
 assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
-),
-
-changed_contacts as (  -- noqa: ST03
-    select * from {{ ref('int_changed_contacts') }}
-),
-
-changed_journeys as (  -- noqa: ST03
-    select * from {{ ref('int_changed_journeys') }}
-),
-
-contacts as (
-    select all_contacts.*
-    from all_contacts
-    {%- if is_incremental() %}
-    where
-        all_contacts.contact_id in (select changed_contacts.contact_id from changed_contacts)
-        or all_contacts.initial_contact_id in (
-            select assignments.attempt_id
-            from assignments
-            where assignments.journey_id in (select changed_journeys.journey_id from changed_journeys)
-        )
-    {%- endif %}
 ),
 
 final as (
@@ -47,14 +19,14 @@ final as (
         contacts.initial_contact_id as attempt_id,
         assignments.journey_id,
         contacts.previous_contact_id,
-        {{ cx_customer_key('contacts.customer_id') }} as customer_key,
+        contacts.customer_key,
         contacts.channel,
         contacts.initiation_method,
         contacts.queue,
         contacts.agent_id,
         contacts.intent,
         contacts.initiated_at,
-        {{ cx_to_reporting_date('contacts.initiated_at') }} as contact_date,
+        contacts.contact_date,
         contacts.enqueued_at,
         contacts.connected_to_agent_at,
         contacts.disconnected_at,
@@ -79,7 +51,8 @@ final as (
         contacts.platform_handle_seconds,
         contacts.source_system,
         contacts.identity_method,
-        {{ cx_batch_at() }} as _batch_at
+        -- the later of the two rows it joins: the contact's or its journey assignment's last rewrite
+        greatest(contacts._batch_at, assignments._batch_at) as _batch_at
     from contacts
     inner join assignments
         on contacts.initial_contact_id = assignments.attempt_id

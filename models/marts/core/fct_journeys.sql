@@ -1,30 +1,14 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='cx_replace',
-    unique_key='journey_id',
-    on_schema_change='fail',
-    replace_changed={'journey_id': 'int_changed_journeys'},
-) }}
-{#- Incremental: a run rewrites the journeys of int_changed_journeys, the stored journeys whose maturity flipped
-    (cx_is_matured) and those whose survey scores differ from the stored ones (a response linked tonight, or
-    relinked to a newer journey); cx_replace first deletes the changed journeys, so one that no longer exists
-    disappears. -#}
+{{ config(materialized='view') }}
+{#- A view (issue #22: journeys are stored once, in int_journeys_aggregated): each journey with the survey scores
+    that speak for it (SPEC §4.5). customer_key is computed in the stored table (SPEC §7: no salt in a view). -#}
 with
 
-all_journeys as (
+journeys as (
     select * from {{ ref('int_journeys_aggregated') }}
 ),
 
 survey_responses as (
     select * from {{ ref('int_survey_responses_linked') }}
-),
-
-as_of as (  -- noqa: ST03
-    select * from {{ ref('int_as_of_resolved') }}
-),
-
-changed_journeys as (  -- noqa: ST03
-    select * from {{ ref('int_changed_journeys') }}
 ),
 
 journey_scores as (
@@ -37,59 +21,11 @@ journey_scores as (
     where is_journey_score
     group by journey_id
 ),
-{%- if is_incremental() %}
-
-stored_scores as (
-    select
-        journey_id,
-        ces_score,
-        csat_score,
-        nps_score
-    from {{ this }}
-    where ces_score is not null or csat_score is not null or nps_score is not null
-),
-
-scores_new as (
-    select * from journey_scores
-    except
-    select * from stored_scores
-),
-
-scores_gone as (
-    select * from stored_scores
-    except
-    select * from journey_scores
-),
-
-journeys_to_rewrite as (
-    select journey_id
-    from changed_journeys
-    union
-    select stored.journey_id
-    from {{ this }} as stored
-    cross join as_of
-    where stored.is_matured <> ({{ cx_is_matured('stored.ended_at', 'as_of.as_of') }})
-    union
-    select journey_id
-    from scores_new
-    union
-    select journey_id
-    from scores_gone
-),
-{%- endif %}
-
-journeys as (
-    select all_journeys.*
-    from all_journeys
-    {%- if is_incremental() %}
-    where all_journeys.journey_id in (select journeys_to_rewrite.journey_id from journeys_to_rewrite)
-    {%- endif %}
-),
 
 final as (
     select
         journeys.journey_id,
-        {{ cx_customer_key('journeys.customer_id') }} as customer_key,
+        journeys.customer_key,
         journeys.is_identified,
         journeys.intent,
         journeys.intent_group,
@@ -132,7 +68,8 @@ final as (
         journey_scores.ces_score,
         journey_scores.csat_score,
         journey_scores.nps_score,
-        {{ cx_batch_at() }} as _batch_at
+        -- the journey's last rewrite (its scores are those of tonight's survey linking)
+        journeys._batch_at
     from journeys
     left join journey_scores
         on journeys.journey_id = journey_scores.journey_id
