@@ -20,7 +20,8 @@ Any failure deletes the candidate, leaves the published warehouse exactly as it 
 saying why and what to do, and exits non-zero.
 
 What a night rebuilds (the run record's `rebuild`; docs/operations.md, "What a night rebuilds"):
-  incremental  nothing dbt parses changed since the published build: one `dbt build`, incremental
+  incremental  nothing dbt parses changed since the published build: one `dbt build`, incremental, that
+               keeps the candidate's views (a copy of the published ones: selectors.yml)
   state        models, macros, seeds, tests or dbt_project.yml changed: dbt compares the project with the
                manifest of the published build (kept in <warehouse dir>/.build/state/<run id>/):
                `dbt build --exclude state:modified+` incrementally, then
@@ -93,6 +94,8 @@ DEFINITION_PATH_KEYS = {
     "snapshot-paths": ["snapshots"],
     "docs-paths": [],
 }
+# the selection of a night whose project is the published build's (selectors.yml): every node but the views
+NIGHTLY_SELECTOR = "nightly_views_kept"
 DEFINITION_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml")
 LARGE_SEED_BYTES = 1024 * 1024  # dbt compares larger seeds by path only
 
@@ -596,8 +599,12 @@ def _build_step(
     changed: then the unchanged rest incrementally, and state:modified+ (closed under descendants, so
     nothing of the first run depends on it) from scratch."""
     rebuild = run.record["rebuild"]
-    if mode != "state":
-        return _build(run, candidate, target, lock_fd, mode == "full", [])
+    if mode == "full":
+        return _build(run, candidate, target, lock_fd, True, [])
+    if mode == "incremental":
+        # the project is the published build's, and the candidate a copy of that file: its views are the ones
+        # this project would create, so they are kept (selectors.yml); every table and every test runs
+        return _build(run, candidate, target, lock_fd, False, ["--selector", NIGHTLY_SELECTOR])
     state_args = ["--state", str(state)]
     result, run_results = _build(
         run, candidate, target, lock_fd, False, ["--exclude", "state:modified+", *state_args]

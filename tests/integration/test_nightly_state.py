@@ -5,7 +5,7 @@ changed.
 Every edit is made in a copy of the project (never the repository's models). One small landing zone:
 
     night 1   first build: full (no warehouse yet)
-    night 2   --append-day, nothing edited: one incremental dbt invocation
+    night 2   --append-day, nothing edited: one incremental dbt invocation, the views kept
     night 3   fct_journeys.sql edited (a mart) and a weight of the effort_weights seed changed: the edited
               nodes and their descendants from scratch (dbt build --select state:modified+ --full-refresh),
               the rest incrementally (--exclude state:modified+); equal, table by table, to a full refresh
@@ -39,7 +39,7 @@ from tests.integration._nightly_support import (
 )
 
 PROJECT_ENTRIES = ("scripts", "models", "macros", "seeds", "analyses", "tests/data_tests")
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
 EDITED_MART = "fct_journeys"
 EDITED_SEED = "effort_weights"
 PLAIN_MODEL = "base_crm__orders"  # an incremental model
@@ -137,6 +137,20 @@ def test_first_night_full_then_one_incremental_invocation_when_nothing_changed(n
     # one dbt start-up, without a state comparison
     assert len(nights.commands[1]) == 1, nights.commands[1]
     assert "--state" not in nights.commands[1][0] and "--full-refresh" not in nights.commands[1][0]
+    # the candidate's views (a copy of the published ones) are kept; every other model and every data test runs
+    assert f"--selector {nightly.NIGHTLY_SELECTOR}" in nights.commands[1][0]
+    models = {
+        node["name"]: node["config"]["materialized"]
+        for node in nights.manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+    views = {name for name, materialized in models.items() if materialized == "view"}
+    assert views and "fct_attempts" in views
+    built = {name for name in second["models"] if name in models}
+    assert built == set(models) - views
+    tests = sum(1 for node in nights.manifest["nodes"].values() if node["resource_type"] == "test")
+    ran = sum(second["tests"][status] for status in ("pass", "warn", "fail", "error"))
+    assert ran == tests and second["tests"]["fail"] == second["tests"]["error"] == 0
 
 
 def test_edited_nodes_and_their_descendants_are_rebuilt_from_scratch(nights: StateNights) -> None:
