@@ -137,7 +137,7 @@ def test_first_night_full_then_one_incremental_invocation_when_nothing_changed(n
     # one dbt start-up, without a state comparison
     assert len(nights.commands[1]) == 1, nights.commands[1]
     assert "--state" not in nights.commands[1][0] and "--full-refresh" not in nights.commands[1][0]
-    # the candidate's views (a copy of the published ones) are kept; every other model and every data test runs
+    # the candidate's views (copies of the published ones) are kept; every other model and data test runs
     assert f"--selector {nightly.NIGHTLY_SELECTOR}" in nights.commands[1][0]
     models = {
         node["name"]: node["config"]["materialized"]
