@@ -28,7 +28,11 @@
                 {%- set relation = adapter.get_relation(
                     database=node.database, schema=node.schema, identifier=node.alias
                 ) -%}
-                {%- if relation is not none and relation not in consumers -%}
+                {#- a stored table without _batch_at predates its model's incremental form (the night that
+                    changed it rebuilds it from scratch, state:modified+): it consumes no change set yet -#}
+                {%- if relation is not none and relation not in consumers
+                    and '_batch_at' in (adapter.get_columns_in_relation(relation)
+                        | map(attribute='name') | map('lower') | list) -%}
                     {%- do consumers.append(relation) -%}
                 {%- endif -%}
             {%- endif -%}

@@ -1,19 +1,64 @@
 {#- One row per voice-security attempt (SPEC §4.9) with its synthetic-voice score, flag, high-risk actions and
     confirmed fraud. The flag uses var('synthetic_voice_risk_threshold'); max_synthetic_voice_score is kept so
-    analyses/voice/threshold_sweep.sql can try other thresholds. -#}
+    analyses/voice/threshold_sweep.sql can try other thresholds.
+    Incremental: the score, flag and actions depend only on the attempt's own events, so a run recomputes the
+    attempts of int_changed_attempts, and every attempt with confirmed fraud now or in the stored rows (a fraud
+    case reported later, or one moving to an earlier attempt, changes an unchanged attempt; int_voice_fraud_linked
+    holds a few rows per confirmed case, so this set stays small). cx_replace first deletes the rows of the
+    changed attempts, so an attempt that lost its auth events disappears. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='cx_replace',
+    unique_key='attempt_id',
+    replace_changed={'attempt_id': 'int_changed_attempts'},
+) }}
 {%- set threshold = var('synthetic_voice_risk_threshold') %}
 with
 
-voice_events as (
+all_voice_events as (
     select * from {{ ref('int_voice_events_scoped') }}
 ),
 
-attempts as (
+all_attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
 fraud_links as (
     select * from {{ ref('int_voice_fraud_linked') }}
+),
+
+changed_attempts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_attempts') }}
+),
+{%- if is_incremental() %}
+
+attempts_to_recompute as (
+    select changed_attempts.attempt_id
+    from changed_attempts
+    union
+    select fraud_links.attempt_id
+    from fraud_links
+    union
+    select stored.attempt_id
+    from {{ this }} as stored
+    where stored.linked_fraud_cases > 0
+),
+{%- endif %}
+
+voice_events as (
+    select all_voice_events.*
+    from all_voice_events
+    {%- if is_incremental() %}
+    where all_voice_events.attempt_id in (select attempts_to_recompute.attempt_id from attempts_to_recompute)
+    {%- endif %}
+),
+
+attempts as (
+    select all_attempts.*
+    from all_attempts
+    {%- if is_incremental() %}
+    where all_attempts.attempt_id in (select attempts_to_recompute.attempt_id from attempts_to_recompute)
+    {%- endif %}
 ),
 
 auth_scores_aggregated as (
@@ -99,7 +144,8 @@ final as (
         coalesce(fraud_aggregated.linked_fraud_cases, 0) > 0 as is_confirmed_fraud,
         coalesce(fraud_aggregated.linked_fraud_cases, 0) as linked_fraud_cases,
         coalesce(fraud_aggregated.attributed_fraud_cases, 0) as attributed_fraud_cases,
-        cast(coalesce(fraud_aggregated.attributed_loss_amount, 0) as decimal(18, 2)) as attributed_loss_amount
+        cast(coalesce(fraud_aggregated.attributed_loss_amount, 0) as decimal(18, 2)) as attributed_loss_amount,
+        {{ cx_batch_at() }} as _batch_at
     from auth_scores_aggregated
     inner join attempts
         on auth_scores_aggregated.attempt_id = attempts.attempt_id

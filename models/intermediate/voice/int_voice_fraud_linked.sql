@@ -19,9 +19,34 @@ fraud_cases as (
     select * from {{ ref('stg_platform__fraud_cases') }}
 ),
 
+confirmed_cases as (
+    select
+        fraud_case_id,
+        customer_id,
+        contact_id,
+        reported_at,
+        fraud_type,
+        loss_amount
+    from fraud_cases
+    where confirmed
+),
+
+candidate_attempts as (
+    -- the only attempts a case can link to: those of its contact and those of its customer. Narrowing to them
+    -- first keeps the model from reading every voice attempt of the history each night (same links).
+    select attempt_id
+    from attempts
+    where customer_id in (select confirmed_cases.customer_id from confirmed_cases)
+    union
+    select initial_contact_id as attempt_id
+    from contacts
+    where contact_id in (select confirmed_cases.contact_id from confirmed_cases)
+),
+
 voice_attempt_ids as (
     select distinct attempt_id
     from voice_events
+    where attempt_id in (select candidate_attempts.attempt_id from candidate_attempts)
 ),
 
 voice_attempts as (
@@ -34,18 +59,6 @@ voice_attempts as (
     from attempts
     inner join voice_attempt_ids
         on attempts.attempt_id = voice_attempt_ids.attempt_id
-),
-
-confirmed_cases as (
-    select
-        fraud_case_id,
-        customer_id,
-        contact_id,
-        reported_at,
-        fraud_type,
-        loss_amount
-    from fraud_cases
-    where confirmed
 ),
 
 linked_by_contact as (
