@@ -1,24 +1,152 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='cx_replace',
+    unique_key='response_id',
+    replace_changed={'response_id': 'int_changed_survey_responses'},
+) }}
+{#- Incremental: a response's link depends on its own row, its contact (in scope? which attempt?), that attempt's
+    journey, and its customer's identified journeys; its is_journey_score on the other responses of its journey.
+    A run recomputes (1) the responses of int_changed_survey_responses (row or contact rewritten), (2) the stored
+    responses linked to a journey of int_changed_journeys, (3) the responses of every customer with a journey of
+    int_changed_journeys (a new or moved journey may now be the latest in their window), and (4) every stored
+    response of a journey that a response of (1)-(3) was or may now be linked to, so each journey's score is
+    ranked among all its responses again. Every other response keeps its row: nothing it depends on changed.
+    cx_replace first deletes the responses of int_changed_survey_responses, so one no longer accepted disappears. -#}
 {%- set link_days = var('survey_link_window_days') -%}
 with
 
-responses as (
+all_responses as (
     select * from {{ ref('stg_platform__survey_responses') }}
 ),
 
-accepted_contacts as (
+all_accepted_contacts as (
     select * from {{ ref('stg_platform__contacts') }}
 ),
 
-contacts_in_scope as (
+all_contacts_in_scope as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-assignments as (
+all_assignments as (
     select * from {{ ref('int_journey_attempts_assigned') }}
 ),
 
-journeys as (
+all_journeys as (
     select * from {{ ref('int_journeys_aggregated') }}
+),
+
+changed_responses as (  -- noqa: ST03
+    select * from {{ ref('int_changed_survey_responses') }}
+),
+
+changed_journeys as (  -- noqa: ST03
+    select * from {{ ref('int_changed_journeys') }}
+),
+{%- if is_incremental() %}
+
+stored as (
+    select
+        response_id,
+        journey_id
+    from {{ this }}
+),
+
+changed_journey_customers as (
+    select all_journeys.customer_id
+    from all_journeys
+    where
+        all_journeys.journey_id in (select changed_journeys.journey_id from changed_journeys)
+        and all_journeys.customer_id is not null
+),
+
+responses_changed as (
+    select changed_responses.response_id
+    from changed_responses
+    union
+    select stored.response_id
+    from stored
+    where stored.journey_id in (select changed_journeys.journey_id from changed_journeys)
+    union
+    select all_responses.response_id
+    from all_responses
+    where all_responses.customer_id in (select changed_journey_customers.customer_id from changed_journey_customers)
+),
+
+responses_changed_rows as (
+    select
+        all_responses.contact_id,
+        all_responses.customer_id
+    from all_responses
+    where all_responses.response_id in (select responses_changed.response_id from responses_changed)
+),
+
+journeys_touched as (
+    -- every journey a recomputed response was, or may now be, linked to
+    select stored.journey_id
+    from stored
+    where stored.response_id in (select responses_changed.response_id from responses_changed)
+    union
+    select all_journeys.journey_id
+    from all_journeys
+    where all_journeys.customer_id in (select responses_changed_rows.customer_id from responses_changed_rows)
+    union
+    select all_assignments.journey_id
+    from all_assignments
+    inner join all_contacts_in_scope
+        on all_assignments.attempt_id = all_contacts_in_scope.initial_contact_id
+    where all_contacts_in_scope.contact_id in (select responses_changed_rows.contact_id from responses_changed_rows)
+),
+
+responses_to_recompute as (
+    select responses_changed.response_id
+    from responses_changed
+    union
+    select stored.response_id
+    from stored
+    where stored.journey_id in (select journeys_touched.journey_id from journeys_touched)
+),
+{%- endif %}
+
+responses as (
+    select all_responses.*
+    from all_responses
+    {%- if is_incremental() %}
+    where all_responses.response_id in (select responses_to_recompute.response_id from responses_to_recompute)
+    {%- endif %}
+),
+
+accepted_contacts as (
+    select all_accepted_contacts.contact_id
+    from all_accepted_contacts
+    {%- if is_incremental() %}
+    where all_accepted_contacts.contact_id in (select responses.contact_id from responses)
+    {%- endif %}
+),
+
+contacts_in_scope as (
+    select
+        all_contacts_in_scope.contact_id,
+        all_contacts_in_scope.initial_contact_id
+    from all_contacts_in_scope
+    {%- if is_incremental() %}
+    where all_contacts_in_scope.contact_id in (select responses.contact_id from responses)
+    {%- endif %}
+),
+
+assignments as (
+    select all_assignments.*
+    from all_assignments
+    {%- if is_incremental() %}
+    where all_assignments.attempt_id in (select contacts_in_scope.initial_contact_id from contacts_in_scope)
+    {%- endif %}
+),
+
+journeys as (
+    select all_journeys.*
+    from all_journeys
+    {%- if is_incremental() %}
+    where all_journeys.customer_id in (select responses.customer_id from responses)
+    {%- endif %}
 ),
 
 standard_scales as (
@@ -117,7 +245,8 @@ ranked as (
                     order by linked.responded_at desc, linked.response_id desc
                 ) = 1
             else false
-        end as is_journey_score
+        end as is_journey_score,
+        {{ cx_batch_at() }} as _batch_at
     from linked
 )
 

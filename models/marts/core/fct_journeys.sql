@@ -16,7 +16,8 @@ journey_scores as (
         journey_id,
         max(case when survey_type = 'ces' then score_rescaled end) as ces_score,
         max(case when survey_type = 'csat' then score_rescaled end) as csat_score,
-        max(case when survey_type = 'nps' then score_rescaled end) as nps_score
+        max(case when survey_type = 'nps' then score_rescaled end) as nps_score,
+        max(_batch_at) as _batch_at
     from survey_responses
     where is_journey_score
     group by journey_id
@@ -68,8 +69,8 @@ final as (
         journey_scores.ces_score,
         journey_scores.csat_score,
         journey_scores.nps_score,
-        -- the journey's last rewrite (its scores are those of tonight's survey linking)
-        journeys._batch_at
+        -- the last rewrite of the journey or of a response scoring it (survey linking is incremental too)
+        greatest(journeys._batch_at, coalesce(journey_scores._batch_at, journeys._batch_at)) as _batch_at
     from journeys
     left join journey_scores
         on journeys.journey_id = journey_scores.journey_id
