@@ -115,40 +115,6 @@ responses as (
     {%- endif %}
 ),
 
-accepted_contacts as (
-    select all_accepted_contacts.contact_id
-    from all_accepted_contacts
-    {%- if is_incremental() %}
-    where all_accepted_contacts.contact_id in (select responses.contact_id from responses)
-    {%- endif %}
-),
-
-contacts_in_scope as (
-    select
-        all_contacts_in_scope.contact_id,
-        all_contacts_in_scope.initial_contact_id
-    from all_contacts_in_scope
-    {%- if is_incremental() %}
-    where all_contacts_in_scope.contact_id in (select responses.contact_id from responses)
-    {%- endif %}
-),
-
-assignments as (
-    select all_assignments.*
-    from all_assignments
-    {%- if is_incremental() %}
-    where all_assignments.attempt_id in (select contacts_in_scope.initial_contact_id from contacts_in_scope)
-    {%- endif %}
-),
-
-journeys as (
-    select all_journeys.*
-    from all_journeys
-    {%- if is_incremental() %}
-    where all_journeys.customer_id in (select responses.customer_id from responses)
-    {%- endif %}
-),
-
 standard_scales as (
     -- SPEC §4.5: every survey is rescaled linearly onto its standard scale
     select
@@ -168,70 +134,76 @@ standard_scales as (
 ),
 
 responses_in_scope as (
-    -- SPEC §4.7: a survey linked by contact_id to a contact left out by as_of is left out with it
-    select responses.*
-    from responses
-    left join accepted_contacts
-        on responses.contact_id = accepted_contacts.contact_id
-    left join contacts_in_scope
-        on responses.contact_id = contacts_in_scope.contact_id
-    where
-        accepted_contacts.contact_id is null
-        or contacts_in_scope.contact_id is not null
-),
-
-linked_by_contact as (
+    -- SPEC §4.7: a survey linked by contact_id to a contact left out by as_of is left out with it. Each
+    -- response is joined to its contact and that contact's attempt assignment (one row each at most). The
+    -- linking reads the responses once, one CTE after the other: Spark inlines every reference to a CTE, and
+    -- the incremental run's responses are themselves a plan of a few dozen reads.
     select
-        responses_in_scope.response_id,
-        assignments.journey_id
-    from responses_in_scope
-    inner join contacts_in_scope
-        on responses_in_scope.contact_id = contacts_in_scope.contact_id
-    inner join assignments
-        on contacts_in_scope.initial_contact_id = assignments.attempt_id
+        responses.*,
+        all_assignments.attempt_id is not null as is_contact_linked,
+        all_assignments.journey_id as contact_journey_id
+    from responses
+    left join all_accepted_contacts
+        on responses.contact_id = all_accepted_contacts.contact_id
+    left join all_contacts_in_scope
+        on responses.contact_id = all_contacts_in_scope.contact_id
+    left join all_assignments
+        on all_contacts_in_scope.initial_contact_id = all_assignments.attempt_id
+    where
+        all_accepted_contacts.contact_id is null
+        or all_contacts_in_scope.contact_id is not null
 ),
 
 customer_candidates as (
-    -- no accepted contact: the customer's identified journey with the latest ended_at in
-    -- [responded_at − survey_link_window_days, responded_at]
+    -- no contact link: the customer's identified journey with the latest ended_at in
+    -- [responded_at − survey_link_window_days, responded_at]; every response keeps one row of rank 1 (its
+    -- journey, or none)
     select
-        responses_in_scope.response_id,
-        journeys.journey_id,
+        responses_in_scope.*,
+        all_journeys.journey_id as customer_journey_id,
         row_number() over (
             partition by responses_in_scope.response_id
-            order by journeys.ended_at desc, journeys.journey_id desc
+            order by all_journeys.ended_at desc, all_journeys.journey_id desc
         ) as candidate_rank
     from responses_in_scope
-    inner join journeys
+    left join all_journeys
         on
-            responses_in_scope.customer_id = journeys.customer_id
-            and journeys.is_identified
-            and responses_in_scope.responded_at >= journeys.ended_at
-            and journeys.ended_at >= {{ dbt.dateadd('day', -link_days, 'responses_in_scope.responded_at') }}
-    where responses_in_scope.response_id not in (select linked_by_contact.response_id from linked_by_contact)
+            not responses_in_scope.is_contact_linked
+            and responses_in_scope.customer_id = all_journeys.customer_id
+            and all_journeys.is_identified
+            and responses_in_scope.responded_at >= all_journeys.ended_at
+            and all_journeys.ended_at >= {{ dbt.dateadd('day', -link_days, 'responses_in_scope.responded_at') }}
 ),
 
 linked as (
     select
-        responses_in_scope.*,
-        coalesce(linked_by_contact.journey_id, customer_candidates.journey_id) as journey_id,
+        customer_candidates.response_id,
+        customer_candidates.contact_id,
+        customer_candidates.customer_id,
+        customer_candidates.survey_type,
+        customer_candidates.score,
+        customer_candidates.scale_min,
+        customer_candidates.scale_max,
+        customer_candidates.responded_at,
+        customer_candidates._loaded_at,
+        customer_candidates._load_date,
         case
-            when linked_by_contact.journey_id is not null then 'contact'
-            when customer_candidates.journey_id is not null then 'customer'
+            when customer_candidates.is_contact_linked then customer_candidates.contact_journey_id
+            else customer_candidates.customer_journey_id
+        end as journey_id,
+        case
+            when customer_candidates.is_contact_linked and customer_candidates.contact_journey_id is not null
+                then 'contact'
+            when customer_candidates.customer_journey_id is not null then 'customer'
         end as link_method,
         standard_scales.standard_min
-        + (responses_in_scope.score - responses_in_scope.scale_min)
+        + (customer_candidates.score - customer_candidates.scale_min)
         * (standard_scales.standard_max - standard_scales.standard_min)
-        / (responses_in_scope.scale_max - responses_in_scope.scale_min) as score_rescaled
-    from responses_in_scope
+        / (customer_candidates.scale_max - customer_candidates.scale_min) as score_rescaled
+    from customer_candidates
     inner join standard_scales
-        on responses_in_scope.survey_type = standard_scales.survey_type
-    left join linked_by_contact
-        on responses_in_scope.response_id = linked_by_contact.response_id
-    left join customer_candidates
-        on
-            responses_in_scope.response_id = customer_candidates.response_id
-            and customer_candidates.candidate_rank = 1
+        on customer_candidates.survey_type = standard_scales.survey_type
+    where customer_candidates.candidate_rank = 1
 ),
 
 ranked as (

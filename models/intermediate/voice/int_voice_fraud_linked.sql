@@ -31,22 +31,30 @@ confirmed_cases as (
     where confirmed
 ),
 
-candidate_attempts as (
-    -- the only attempts a case can link to: those of its contact and those of its customer. Narrowing to them
+attempts_of_case_customers as (
+    -- the only attempts a case can link to: those of its customer and those of its contact. Narrowing to them
     -- first keeps the model from reading every voice attempt of the history each night (same links).
-    select attempt_id
+    select attempts.attempt_id
     from attempts
-    where customer_id in (select confirmed_cases.customer_id from confirmed_cases)
-    union
-    select initial_contact_id as attempt_id
+    where attempts.customer_id in (select confirmed_cases.customer_id from confirmed_cases)
+),
+
+attempts_of_case_contacts as (
+    select contacts.initial_contact_id as attempt_id
     from contacts
-    where contact_id in (select confirmed_cases.contact_id from confirmed_cases)
+    where contacts.contact_id in (select confirmed_cases.contact_id from confirmed_cases)
 ),
 
 voice_attempt_ids as (
-    select distinct attempt_id
+    -- two filtered reads unioned, not one read filtered by a union or by two IN lists: Spark 4.3 fails to
+    -- ship a union or an OR of subqueries inside a filter to its tasks (ClassCastException on UnionExec)
+    select voice_events.attempt_id
     from voice_events
-    where attempt_id in (select candidate_attempts.attempt_id from candidate_attempts)
+    where voice_events.attempt_id in (select attempts_of_case_customers.attempt_id from attempts_of_case_customers)
+    union
+    select voice_events.attempt_id
+    from voice_events
+    where voice_events.attempt_id in (select attempts_of_case_contacts.attempt_id from attempts_of_case_contacts)
 ),
 
 voice_attempts as (
