@@ -177,6 +177,8 @@ customer_candidates as (
 
 linked as (
     select
+        -- the columns of stg_platform__survey_responses, named (customer_candidates also holds the linking's
+        -- helper columns): a column added there is added here too
         customer_candidates.response_id,
         customer_candidates.contact_id,
         customer_candidates.customer_id,
