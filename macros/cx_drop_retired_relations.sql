@@ -3,10 +3,13 @@
         run (dbt never drops a relation whose model was removed, and the nightly builds on a copy of the published
         file). staging.base_amazon_connect__contact_records was a view whose SQL held the salt of the personal-data
         hashes (SPEC §7); the mapping is now a macro. intermediate.int_contact_events_aggregated was a second stored
-        table of the contact grain; int_contacts_enriched now aggregates the events itself (issue #22). -#}
+        table of the contact grain; int_contacts_enriched now aggregates the events itself (issue #22).
+        intermediate.int_customers_preferences_keyed was a second stored table of the customer preferences;
+        int_customers_preferences_resolved now carries customer_key itself (issue #22). -#}
     {%- set retired = [
         ('staging', 'base_amazon_connect__contact_records', 'view'),
         ('intermediate', 'int_contact_events_aggregated', 'table'),
+        ('intermediate', 'int_customers_preferences_keyed', 'table'),
     ] -%}
     {%- if execute and target.type == 'duckdb' -%}
         {%- for schema, name, kind in retired -%}

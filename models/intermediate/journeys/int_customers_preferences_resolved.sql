@@ -44,6 +44,8 @@ all_customers as (
 final as (
     select
         all_customers.customer_id,
+        -- the key the core facts carry, so outcome marts join on it without the CRM id (SPEC §7)
+        {{ cx_customer_key('all_customers.customer_id') }} as customer_key,
         latest_versions.preferred_channel as crm_preferred_channel,
         most_used_channels.channel as most_used_channel,
         -- SPEC §4.8: today's CRM preference, else the most used channel

@@ -211,6 +211,9 @@ linked as (
 ranked as (
     select
         linked.*,
+        -- fct_survey_responses is a view over this table and holds no salt (SPEC §7): the key is computed here
+        {{ cx_customer_key('linked.customer_id') }} as customer_key,
+        {{ cx_to_reporting_date('linked.responded_at') }} as response_date,
         -- a journey's score of a type is its latest linked response of that type (ties: larger response_id)
         case
             when linked.journey_id is not null

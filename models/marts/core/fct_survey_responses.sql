@@ -1,3 +1,6 @@
+{{ config(materialized='view') }}
+{#- A view (issue #22: survey responses are stored once, in int_survey_responses_linked, which computes customer_key
+    and response_date: SPEC §7, no salt in a view). -#}
 with
 
 responses as (
@@ -8,14 +11,14 @@ final as (
     select
         response_id,
         contact_id,
-        {{ cx_customer_key('customer_id') }} as customer_key,
+        customer_key,
         survey_type,
         score,
         scale_min,
         scale_max,
         score_rescaled,
         responded_at,
-        {{ cx_to_reporting_date('responded_at') }} as response_date,
+        response_date,
         journey_id,
         link_method,
         is_journey_score

@@ -9,7 +9,7 @@ journeys as (
 ),
 
 preferences as (
-    select * from {{ ref('int_customers_preferences_keyed') }}
+    select * from {{ ref('int_customers_preferences_resolved') }}
 ),
 
 rated_journeys as (
