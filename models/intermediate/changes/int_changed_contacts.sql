@@ -22,6 +22,10 @@ customers as (
     select * from {{ ref('base_crm__customers') }}
 ),
 
+changed_customers as (
+    select * from {{ ref('int_changed_customers') }}
+),
+
 rewritten_contacts as (
     select
         contact_id,
@@ -39,12 +43,13 @@ rewritten_events as (
 ),
 
 changed_customer_versions as (
+    -- int_changed_customers reports after its own watermark, which is never later than this model's (its
+    -- consumers include this model's): keep what is newer than ours
     select
         customer_id,
-        max(_batch_at) as changed_at
-    from customers
-    where _batch_at > {{ watermark }}
-    group by customer_id
+        changed_at
+    from changed_customers
+    where changed_at > {{ watermark }}
 ),
 
 changed_identity_hashes as (
