@@ -23,7 +23,10 @@ customers as (
 ),
 
 changed_customers as (
+    -- int_changed_customers reports after its own watermark, which is never later than this model's (its
+    -- consumers include this model's): keep what is newer than ours, as int_changed_attempts does with this model
     select * from {{ ref('int_changed_customers') }}
+    where changed_at > {{ watermark }}
 ),
 
 rewritten_contacts as (
@@ -42,31 +45,21 @@ rewritten_events as (
     where _batch_at > {{ watermark }}
 ),
 
-changed_customer_versions as (
-    -- int_changed_customers reports after its own watermark, which is never later than this model's (its
-    -- consumers include this model's): keep what is newer than ours
-    select
-        customer_id,
-        changed_at
-    from changed_customers
-    where changed_at > {{ watermark }}
-),
-
 changed_identity_hashes as (
     -- every phone and email any version of a changed customer had or has
     select
         customers.email_hash as identity_hash,
-        changed_customer_versions.changed_at
+        changed_customers.changed_at
     from customers
-    inner join changed_customer_versions
-        on customers.customer_id = changed_customer_versions.customer_id
+    inner join changed_customers
+        on customers.customer_id = changed_customers.customer_id
     union all
     select
         customers.phone_hash as identity_hash,
-        changed_customer_versions.changed_at
+        changed_customers.changed_at
     from customers
-    inner join changed_customer_versions
-        on customers.customer_id = changed_customer_versions.customer_id
+    inner join changed_customers
+        on customers.customer_id = changed_customers.customer_id
 ),
 
 rematched_contacts as (
