@@ -1,37 +1,41 @@
+{#- Each customer's current version, read from dim_customers_history (which ranks the CRM versions once, and
+    incrementally) instead of ranking every CRM version again. -#}
 with
 
-customers as (
-    select * from {{ ref('stg_crm__customers') }}
+customer_versions as (
+    select * from {{ ref('dim_customers_history') }}
 ),
 
 preferences as (
     select * from {{ ref('int_customers_preferences_resolved') }}
 ),
 
-latest_versions as (
+version_counts as (
     select
-        customers.*,
-        row_number() over (partition by customers.customer_id order by customers.updated_at desc) as version_rank,
-        count(*) over (partition by customers.customer_id) as versions
-    from customers
+        customer_key,
+        count(*) as versions
+    from customer_versions
+    group by customer_key
 ),
 
 final as (
     -- no name, e-mail or phone: BI sees the salted customer_key only (SPEC §7)
     select
-        {{ cx_customer_key('latest_versions.customer_id') }} as customer_key,
-        latest_versions.segment,
-        latest_versions.region,
-        latest_versions.preferred_channel as crm_preferred_channel,
+        customer_versions.customer_key,
+        customer_versions.segment,
+        customer_versions.region,
+        customer_versions.preferred_channel as crm_preferred_channel,
         preferences.preferred_channel,
         preferences.preferred_channel_source,
-        latest_versions.created_at,
-        latest_versions.updated_at,
-        latest_versions.versions
-    from latest_versions
+        customer_versions.created_at,
+        customer_versions.valid_from as updated_at,
+        version_counts.versions
+    from customer_versions
+    inner join version_counts
+        on customer_versions.customer_key = version_counts.customer_key
     left join preferences
-        on latest_versions.customer_id = preferences.customer_id
-    where latest_versions.version_rank = 1
+        on customer_versions.customer_key = preferences.customer_key
+    where customer_versions.is_current
 )
 
 select * from final
