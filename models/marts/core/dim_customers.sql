@@ -1,5 +1,6 @@
-{#- Each customer's current version, read from dim_customers_history (which ranks the CRM versions once, and
-    incrementally) instead of ranking every CRM version again. -#}
+{#- Each customer's current version and its number of versions, read from dim_customers_history (the SCD2,
+    incremental) instead of ranking every CRM version again. int_customers_preferences_resolved still ranks them
+    for the CRM preference: an intermediate model does not read a mart. -#}
 with
 
 customer_versions as (
