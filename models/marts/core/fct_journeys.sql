@@ -12,14 +12,18 @@ survey_responses as (
 ),
 
 journey_scores as (
+    -- the responses that are a journey's score (is_journey_score) are picked inside the aggregates, not by a
+    -- where clause: grouped on journey_id alone, this CTE is unique on the key of the left join below, so a query
+    -- that reads no score and not _batch_at lets DuckDB drop the join (a filter before the grouping keeps it:
+    -- 0.27 s against 0.008 s for a count at scale L; a response that is no journey's score adds a row of nulls,
+    -- which the left join gives anyway)
     select
         journey_id,
-        max(case when survey_type = 'ces' then score_rescaled end) as ces_score,
-        max(case when survey_type = 'csat' then score_rescaled end) as csat_score,
-        max(case when survey_type = 'nps' then score_rescaled end) as nps_score,
-        max(_batch_at) as _batch_at
+        max(case when is_journey_score and survey_type = 'ces' then score_rescaled end) as ces_score,
+        max(case when is_journey_score and survey_type = 'csat' then score_rescaled end) as csat_score,
+        max(case when is_journey_score and survey_type = 'nps' then score_rescaled end) as nps_score,
+        max(case when is_journey_score then _batch_at end) as _batch_at
     from survey_responses
-    where is_journey_score
     group by journey_id
 ),
 
