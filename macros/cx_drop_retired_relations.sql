@@ -5,11 +5,14 @@
         hashes (SPEC §7); the mapping is now a macro. intermediate.int_contact_events_aggregated was a second stored
         table of the contact grain; int_contacts_enriched now aggregates the events itself (issue #22).
         intermediate.int_customers_preferences_keyed was a second stored table of the customer preferences;
-        int_customers_preferences_resolved now carries customer_key itself (issue #22). -#}
+        int_customers_preferences_resolved now carries customer_key itself (issue #22).
+        intermediate.int_journeys_followups_measured was a second stored table of the journey grain; its SPEC §4.6
+        follow-ups are columns of int_journeys_aggregated now (issue #22). -#}
     {%- set retired = [
         ('staging', 'base_amazon_connect__contact_records', 'view'),
         ('intermediate', 'int_contact_events_aggregated', 'table'),
         ('intermediate', 'int_customers_preferences_keyed', 'table'),
+        ('intermediate', 'int_journeys_followups_measured', 'table'),
     ] -%}
     {%- if execute and target.type == 'duckdb' -%}
         {%- for schema, name, kind in retired -%}

@@ -37,11 +37,11 @@ def test_watermark_is_the_oldest_consumer_batch(test_warehouse: Path, test_raw_d
         # one consumer of the journeys' and the CRM's change sets left behind (as by a failed run), with a
         # sub-second part the literal must keep; a later batch elsewhere must not matter
         conn.execute(
-            "update intermediate.int_journeys_followups_measured "
+            "update intermediate.int_journeys_aggregated "
             "set _batch_at = timestamp '2020-01-02 03:04:05.123456'"
         )
         conn.execute(
-            "update intermediate.int_journeys_aggregated set _batch_at = timestamp '2031-02-03 04:05:06'"
+            "update intermediate.int_survey_responses_linked set _batch_at = timestamp '2031-02-03 04:05:06'"
         )
         # an empty consumer of the subscriptions' change set: everything upstream is new to it
         conn.execute("delete from intermediate.int_subscriptions_versioned")
@@ -52,12 +52,11 @@ def test_watermark_is_the_oldest_consumer_batch(test_warehouse: Path, test_raw_d
     assert _literals(target, "int_changed_journeys") == {"2020-01-02 03:04:05.123456"}
     assert _literals(target, "int_changed_orders") == {"2020-01-02 03:04:05.123456"}
     assert _literals(target, "int_changed_subscriptions") == {"1900-01-01 00:00:00"}
-    # the contacts' set reaches the followups through int_changed_attempts → int_changed_journeys
+    # the contacts' set reaches the journeys through int_changed_attempts → int_changed_journeys
     assert _literals(target, "int_changed_contacts") == {"2020-01-02 03:04:05.123456"}
 
     # once every consumer has caught up, the watermark is their common latest batch
     with duckdb.connect(str(warehouse)) as conn:
-        conn.execute("update intermediate.int_journeys_followups_measured set _batch_at = ?", [latest])
         conn.execute("update intermediate.int_journeys_aggregated set _batch_at = ?", [latest])
     _compile(warehouse, test_raw_dir, target)
     with duckdb.connect(str(warehouse), read_only=True) as conn:

@@ -4,11 +4,23 @@
     unique_key='journey_id',
     replace_changed={'journey_id': 'int_changed_journeys'},
 ) }}
-{#- Incremental: a run recomputes the journeys of int_changed_journeys (every journey of a (customer, intent) with
-    a changed attempt) and the stored journeys whose maturity flips because as_of moved (cx_is_matured on the
-    stored ended_at); nothing else in a journey depends on as_of. cx_replace first deletes the changed journeys,
-    so an id that is no longer any attempt's journey disappears. -#}
+{#- The one stored table of journeys (issue #22): each journey rolled up from its attempts (SPEC §4.1, §4.3, §4.5)
+    and what followed it that does not depend on as_of (SPEC §4.6: whether its customer was active at its start,
+    its end, ended_at + N days for each retention horizon and the revenue-protection horizon; the end of the spell
+    containing ended_at; 12 × the MRR in force at the start; the completed orders in
+    (ended_at, ended_at + var('purchase_window_days') days]). int_journeys_retention_evaluated and
+    int_journeys_purchases_evaluated apply as_of to these rows.
+
+    Incremental: a run recomputes the journeys of int_changed_journeys (every journey of a (customer, intent) with
+    a changed attempt), the stored journeys whose maturity flips because as_of moved (cx_is_matured on the stored
+    ended_at; nothing else in a journey depends on as_of), and every stored journey of a customer with a
+    subscription or order delivered tonight, under each customer it was ever delivered with
+    (int_changed_subscriptions, int_changed_orders), so a row that moves to another customer updates both.
+    cx_replace first deletes the changed journeys, so an id that is no longer any attempt's journey disappears. -#}
 {%- set ai_types = ['self_service_ai', 'ai_to_agent', 'ai_assisted_agent'] -%}
+{%- set horizons = var('retention_horizons_days') -%}
+{%- set protection_days = var('revenue_protection_horizon_days') -%}
+{%- set purchase_window_days = var('purchase_window_days') %}
 with
 
 attempts as (
@@ -27,10 +39,41 @@ as_of as (
     select * from {{ ref('int_as_of_resolved') }}
 ),
 
+spells as (
+    select * from {{ ref('int_customer_active_spells_merged') }}
+),
+
+subscription_versions as (
+    select * from {{ ref('int_subscriptions_versioned') }}
+),
+
+orders as (
+    select * from {{ ref('stg_crm__orders') }}
+),
+
+currency_rates as (
+    select * from {{ ref('currency_rates') }}
+),
+
 changed_journeys as (  -- noqa: ST03
     select * from {{ ref('int_changed_journeys') }}
 ),
+
+changed_subscriptions as (  -- noqa: ST03
+    select * from {{ ref('int_changed_subscriptions') }}
+),
+
+changed_orders as (  -- noqa: ST03
+    select * from {{ ref('int_changed_orders') }}
+),
 {%- if is_incremental() %}
+
+changed_customers as (
+    -- every customer a subscription or order delivered tonight was ever delivered with
+    select customer_id from changed_subscriptions
+    union
+    select customer_id from changed_orders
+),
 
 journeys_to_recompute as (
     select journey_id
@@ -40,6 +83,10 @@ journeys_to_recompute as (
     from {{ this }} as stored
     cross join as_of
     where stored.is_matured <> ({{ cx_is_matured('stored.ended_at', 'as_of.as_of') }})
+    union
+    select stored.journey_id
+    from {{ this }} as stored
+    where stored.customer_id in (select changed_customers.customer_id from changed_customers)
 ),
 {%- endif %}
 
@@ -165,7 +212,7 @@ effort_scored as (
     cross join weights_pivoted
 ),
 
-final as (
+journeys_scored as (
     select
         journey_id,
         customer_id,
@@ -208,9 +255,128 @@ final as (
         effort_index,
         effort_index >= {{ var('high_effort_threshold') }} as is_high_effort,
         {{ cx_effort_band('effort_index') }} as effort_band,
-        {{ cx_effort_band_order('effort_index') }} as effort_band_order,
-        {{ cx_batch_at() }} as _batch_at
+        {{ cx_effort_band_order('effort_index') }} as effort_band_order
     from effort_scored
+),
+
+journey_spells as (
+    -- SPEC §4.6: every spell of the journey's customer, with what each of them covers
+    select
+        journeys_scored.journey_id,
+        spells.spell_started_at,
+        spells.spell_ended_at,
+        spells.spell_started_at <= journeys_scored.started_at
+        and (spells.spell_ended_at is null or spells.spell_ended_at > journeys_scored.started_at)
+            as covers_start,
+        spells.spell_started_at <= journeys_scored.ended_at
+        and (spells.spell_ended_at is null or spells.spell_ended_at > journeys_scored.ended_at)
+            as covers_end,
+        {%- for n in horizons %}
+            spells.spell_started_at <= {{ dbt.dateadd('day', n, 'journeys_scored.ended_at') }}
+            and (
+                spells.spell_ended_at is null
+                or spells.spell_ended_at > {{ dbt.dateadd('day', n, 'journeys_scored.ended_at') }}
+            )
+                as covers_{{ n }}d,
+        {%- endfor %}
+        spells.spell_started_at <= {{ dbt.dateadd('day', protection_days, 'journeys_scored.ended_at') }}
+        and (
+            spells.spell_ended_at is null
+            or spells.spell_ended_at > {{ dbt.dateadd('day', protection_days, 'journeys_scored.ended_at') }}
+        )
+            as covers_protection_horizon
+    from journeys_scored
+    inner join spells
+        on journeys_scored.customer_id = spells.customer_id
+),
+
+activity_rolled_up as (
+    select
+        journey_id,
+        {{ dbt.bool_or('covers_start') }} as is_active_at_start,
+        {{ dbt.bool_or('covers_end') }} as is_active_at_end,
+        {%- for n in horizons %}
+            {{ dbt.bool_or('covers_' ~ n ~ 'd') }} as is_active_at_{{ n }}d,
+        {%- endfor %}
+        {{ dbt.bool_or('covers_protection_horizon') }} as is_active_at_protection_horizon,
+        -- the end of the spell that contains the origin (null when it is still going)
+        max(case when covers_end then spell_ended_at end) as origin_spell_ended_at
+    from journey_spells
+    group by journey_id
+),
+
+mrr_at_start as (
+    -- each subscription active at the journey's start, at the version in force at the start
+    select
+        journeys_scored.journey_id,
+        12 * {{ cx_sum('subscription_versions.mrr_reporting') }} as annualised_mrr_at_start
+    from journeys_scored
+    inner join subscription_versions
+        on
+            journeys_scored.customer_id = subscription_versions.customer_id
+            and journeys_scored.started_at >= subscription_versions.subscription_started_at
+            and (
+                subscription_versions.subscription_cancelled_at is null
+                or journeys_scored.started_at < subscription_versions.subscription_cancelled_at
+            )
+            and (
+                subscription_versions.valid_from is null
+                or journeys_scored.started_at >= subscription_versions.valid_from
+            )
+            and (
+                subscription_versions.valid_to is null
+                or journeys_scored.started_at < subscription_versions.valid_to
+            )
+    group by journeys_scored.journey_id
+),
+
+completed_orders as (
+    select
+        orders.customer_id,
+        orders.ordered_at,
+        orders.amount * currency_rates.rate_to_reporting_currency as amount_reporting
+    from orders
+    inner join currency_rates
+        on orders.currency = currency_rates.currency
+    where orders.status = 'completed'
+),
+
+orders_in_window as (
+    select
+        journeys_scored.journey_id,
+        count(*) as orders_90d,
+        {{ cx_sum('completed_orders.amount_reporting') }} as revenue_90d
+    from journeys_scored
+    inner join completed_orders
+        on
+            journeys_scored.customer_id = completed_orders.customer_id
+            and journeys_scored.ended_at < completed_orders.ordered_at
+            and {{ dbt.dateadd('day', purchase_window_days, 'journeys_scored.ended_at') }}
+            >= completed_orders.ordered_at
+    group by journeys_scored.journey_id
+),
+
+final as (
+    select
+        journeys_scored.*,
+        coalesce(activity_rolled_up.is_active_at_start, false) as is_active_at_start,
+        coalesce(activity_rolled_up.is_active_at_end, false) as is_active_at_end,
+        {%- for n in horizons %}
+            coalesce(activity_rolled_up.is_active_at_{{ n }}d, false) as is_active_at_{{ n }}d,
+        {%- endfor %}
+        coalesce(activity_rolled_up.is_active_at_protection_horizon, false) as is_active_at_protection_horizon,
+        activity_rolled_up.origin_spell_ended_at,
+        mrr_at_start.annualised_mrr_at_start,
+        coalesce(orders_in_window.orders_90d, 0) as orders_90d,
+        coalesce(orders_in_window.revenue_90d, 0) as revenue_90d,
+        {{ cx_batch_at() }} as _batch_at
+    from journeys_scored
+    left join activity_rolled_up
+        on journeys_scored.journey_id = activity_rolled_up.journey_id
+    left join mrr_at_start
+        on journeys_scored.journey_id = mrr_at_start.journey_id
+    left join orders_in_window
+        on journeys_scored.journey_id = orders_in_window.journey_id
 )
 
 select * from final

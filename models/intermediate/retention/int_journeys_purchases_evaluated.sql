@@ -1,13 +1,13 @@
 {#- SPEC §4.6 "CSAT as a predictor of purchases": per matured, identified journey, the customer's completed
     orders in (ended_at, ended_at + 90 days], once those 90 days are observable (as_of >= ended_at + 90 days). The
-    orders are counted by int_journeys_followups_measured (incremental, independent of as_of); this model applies
+    orders are counted by int_journeys_aggregated (incremental, independent of as_of); this model applies
     as_of. -#}
 {{ config(materialized='view') }}
 {%- set purchase_window_days = var('purchase_window_days') -%}
 with
 
-followups as (
-    select * from {{ ref('int_journeys_followups_measured') }}
+journeys as (
+    select * from {{ ref('int_journeys_aggregated') }}
 ),
 
 as_of as (
@@ -16,16 +16,16 @@ as_of as (
 
 matured_journeys as (
     select
-        followups.journey_id,
-        followups.customer_id,
-        followups.ended_at,
-        followups.orders_90d,
-        followups.revenue_90d,
-        as_of.as_of >= {{ dbt.dateadd('day', purchase_window_days, 'followups.ended_at') }}
+        journeys.journey_id,
+        journeys.customer_id,
+        journeys.ended_at,
+        journeys.orders_90d,
+        journeys.revenue_90d,
+        as_of.as_of >= {{ dbt.dateadd('day', purchase_window_days, 'journeys.ended_at') }}
             as is_purchase_window_observable
-    from followups
+    from journeys
     cross join as_of
-    where followups.is_matured and followups.is_identified
+    where journeys.is_matured and journeys.is_identified
 ),
 
 final as (

@@ -1,7 +1,7 @@
 {#- SPEC §4.6 per matured, identified journey: was the customer active at the start (retention-eligible), at
     ended_at + N days for each retention horizon, and at the revenue-protection horizon; the Kaplan–Meier subject
     (duration and event) and the revenue at risk of at-risk journeys. The activity and MRR come from
-    int_journeys_followups_measured (incremental, independent of as_of); this model applies as_of: which horizons
+    int_journeys_aggregated (incremental, independent of as_of); this model applies as_of: which horizons
     are observable, censoring and survival days. -#}
 {{ config(materialized='view') }}
 {%- set horizons = var('retention_horizons_days') -%}
@@ -9,8 +9,8 @@
 {%- set seconds_per_day = 86400 -%}
 with
 
-followups as (
-    select * from {{ ref('int_journeys_followups_measured') }}
+journeys as (
+    select * from {{ ref('int_journeys_aggregated') }}
 ),
 
 as_of as (
@@ -18,34 +18,34 @@ as_of as (
 ),
 
 activity_joined as (
-    -- matured, identified journeys with what followed them (int_journeys_followups_measured) against as_of
+    -- matured, identified journeys with what followed them (int_journeys_aggregated) against as_of
     select
-        followups.journey_id,
-        followups.customer_id,
-        followups.journey_date,
-        followups.journey_month,
-        followups.started_at,
-        followups.ended_at,
-        followups.ai_interaction_type,
-        followups.intent,
-        followups.intent_group,
-        followups.is_retention_risk,
-        followups.is_resolved,
+        journeys.journey_id,
+        journeys.customer_id,
+        journeys.journey_date,
+        journeys.journey_month,
+        journeys.started_at,
+        journeys.ended_at,
+        journeys.ai_interaction_type,
+        journeys.intent,
+        journeys.intent_group,
+        journeys.is_retention_risk,
+        journeys.is_resolved,
         as_of.as_of,
-        followups.is_active_at_start,
-        followups.is_active_at_end,
+        journeys.is_active_at_start,
+        journeys.is_active_at_end,
         {%- for n in horizons %}
-            followups.is_active_at_{{ n }}d,
-            as_of.as_of >= {{ dbt.dateadd('day', n, 'followups.ended_at') }} as is_observable_{{ n }}d,
+            journeys.is_active_at_{{ n }}d,
+            as_of.as_of >= {{ dbt.dateadd('day', n, 'journeys.ended_at') }} as is_observable_{{ n }}d,
         {%- endfor %}
-        followups.is_active_at_protection_horizon,
-        as_of.as_of >= {{ dbt.dateadd('day', protection_days, 'followups.ended_at') }}
+        journeys.is_active_at_protection_horizon,
+        as_of.as_of >= {{ dbt.dateadd('day', protection_days, 'journeys.ended_at') }}
             as is_protection_horizon_observable,
-        followups.origin_spell_ended_at,
-        followups.annualised_mrr_at_start
-    from followups
+        journeys.origin_spell_ended_at,
+        journeys.annualised_mrr_at_start
+    from journeys
     cross join as_of
-    where followups.is_matured and followups.is_identified
+    where journeys.is_matured and journeys.is_identified
 ),
 
 survival_subjects as (
