@@ -21,6 +21,7 @@ matured_journeys as (
         journeys.ended_at,
         journeys.orders_90d,
         journeys.revenue_90d,
+        journeys._batch_at,
         as_of.as_of >= {{ dbt.dateadd('day', purchase_window_days, 'journeys.ended_at') }}
             as is_purchase_window_observable
     from journeys
@@ -36,7 +37,9 @@ final as (
         is_purchase_window_observable,
         case when is_purchase_window_observable then orders_90d end as orders_90d,
         case when is_purchase_window_observable then orders_90d > 0 end as has_purchase_90d,
-        case when is_purchase_window_observable then revenue_90d end as revenue_90d
+        case when is_purchase_window_observable then revenue_90d end as revenue_90d,
+        -- the stored journey's last rewrite (see int_journeys_retention_evaluated)
+        _batch_at
     from matured_journeys
 )
 

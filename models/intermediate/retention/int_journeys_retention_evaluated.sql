@@ -42,7 +42,8 @@ activity_joined as (
         as_of.as_of >= {{ dbt.dateadd('day', protection_days, 'journeys.ended_at') }}
             as is_protection_horizon_observable,
         journeys.origin_spell_ended_at,
-        journeys.annualised_mrr_at_start
+        journeys.annualised_mrr_at_start,
+        journeys._batch_at
     from journeys
     cross join as_of
     where journeys.is_matured and journeys.is_identified
@@ -102,7 +103,10 @@ final as (
             when is_retention_eligible and is_protection_horizon_observable then is_active_at_protection_horizon
         end as is_saved,
         case when is_retention_eligible then annualised_mrr_at_start end as annualised_mrr_at_start,
-        case when is_retention_eligible and is_retention_risk then annualised_mrr_at_start end as revenue_at_risk
+        case when is_retention_eligible and is_retention_risk then annualised_mrr_at_start end as revenue_at_risk,
+        -- the stored journey's last rewrite: a row of this view is one of int_journeys_aggregated's, so its key
+        -- test is batch-scoped like the table's (cx_unique_large)
+        _batch_at
     from survival_subjects
 )
 
