@@ -7,12 +7,14 @@
         intermediate.int_customers_preferences_keyed was a second stored table of the customer preferences;
         int_customers_preferences_resolved now carries customer_key itself (issue #22).
         intermediate.int_journeys_followups_measured was a second stored table of the journey grain; its SPEC §4.6
-        follow-ups are columns of int_journeys_aggregated now (issue #22). -#}
+        follow-ups are columns of int_journeys_aggregated now (issue #22). intermediate.int_journey_attempts_assigned
+        was a second stored table of the attempt grain; int_attempts_chained assigns each attempt its journey now. -#}
     {%- set retired = [
         ('staging', 'base_amazon_connect__contact_records', 'view'),
         ('intermediate', 'int_contact_events_aggregated', 'table'),
         ('intermediate', 'int_customers_preferences_keyed', 'table'),
         ('intermediate', 'int_journeys_followups_measured', 'table'),
+        ('intermediate', 'int_journey_attempts_assigned', 'table'),
     ] -%}
     {%- if execute and target.type == 'duckdb' -%}
         {%- for schema, name, kind in retired -%}

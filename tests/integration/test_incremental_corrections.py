@@ -43,8 +43,8 @@ CLEAN_SINGLES = """
 REPEAT_JOURNEY_SQL = f"""
 with singles as ({CLEAN_SINGLES})
 select first.attempt_id, second.attempt_id, first.customer_id
-from intermediate.int_journey_attempts_assigned as first
-inner join intermediate.int_journey_attempts_assigned as second
+from intermediate.int_attempts_chained as first
+inner join intermediate.int_attempts_chained as second
     on first.journey_id = second.journey_id and second.attempt_number = 2
 where first.attempt_number = 1 and first.customer_id is not null
     and first.attempt_id in (select attempt_id from singles)
@@ -156,8 +156,7 @@ def test_corrections_night_equals_full_refresh(tmp_path: Path, test_raw_dir: Pat
             "select customer_id from intermediate.int_attempts_chained where attempt_id = ?", picks["moved"]
         ) == (picks["other_customer"],)
         assert one(
-            "select journey_id, attempt_number from intermediate.int_journey_attempts_assigned"
-            " where attempt_id = ?",
+            "select journey_id, attempt_number from intermediate.int_attempts_chained where attempt_id = ?",
             picks["moved_second"],
         ) == (picks["moved_second"], 1)
         assert one("select count(*) from core.fct_attempts where attempt_id = ?", picks["merged"]) == (0,)

@@ -166,7 +166,7 @@ def test_edited_nodes_and_their_descendants_are_rebuilt_from_scratch(nights: Sta
     }
     assert set(rebuild["modified"]) == expected
     assert "int_journeys_aggregated" in expected  # the seed's incremental descendant
-    assert "int_journey_attempts_assigned" not in expected  # upstream of both: incremental
+    assert "int_attempts_chained" not in expected  # upstream of both: incremental
     # two invocations: the rest incrementally, then state:modified+ with a full refresh
     commands = nights.commands[2]
     assert len(commands) == 2, commands

@@ -1,13 +1,13 @@
-{#- The journeys an incremental run must recompute (and delete first): the journey of every attempt whose
-    assignment int_journey_attempts_assigned rewrote after the watermark (it recomputes every attempt of a
-    (customer, intent) pair with a changed attempt, so these are whole journeys), and every journey id that may
+{#- The journeys an incremental run must recompute (and delete first): the journey of every attempt
+    int_attempts_chained rewrote after the watermark (it re-assigns every attempt of a (customer, intent) pair with
+    a changed attempt, so these are whole journeys), and every journey id that may
     have disappeared — a journey id is its first attempt's id, so an id that is no longer a journey is a
     rewritten attempt or a changed attempt that no longer exists (int_changed_attempts). -#}
 {%- set watermark = cx_change_watermark() %}
 with
 
-assignments as (
-    select * from {{ ref('int_journey_attempts_assigned') }}
+attempts as (
+    select * from {{ ref('int_attempts_chained') }}
 ),
 
 changed_attempts as (
@@ -15,12 +15,12 @@ changed_attempts as (
     where changed_at > {{ watermark }}
 ),
 
-rewritten_assignments as (
+rewritten_attempts as (
     select
         journey_id,
         attempt_id,
         _batch_at as changed_at
-    from assignments
+    from attempts
     where _batch_at > {{ watermark }}
 ),
 
@@ -28,12 +28,12 @@ changes as (
     select
         journey_id,
         changed_at
-    from rewritten_assignments
+    from rewritten_attempts
     union all
     select
         attempt_id as journey_id,
         changed_at
-    from rewritten_assignments
+    from rewritten_attempts
     union all
     select
         attempt_id as journey_id,

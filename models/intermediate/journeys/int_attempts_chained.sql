@@ -1,12 +1,26 @@
+{%- set window_days = var('repeat_contact_window_days') -%}
+{#- the columns of the chained CTE below, in its order: what a stored attempt re-assigned tonight carries over -#}
+{%- set chain_columns = [
+    'attempt_id', 'customer_id', 'customer_key', 'is_identified', 'intent', 'intent_group', 'is_retention_risk',
+    'channel', 'head_contact_id', 'source_system', 'started_at', 'ended_at', 'attempt_date', 'contacts',
+    'final_disposition', 'transfers', 'has_bot', 'has_bot_handoff', 'is_agent_connected', 'has_ai_assist',
+    'ai_interaction_type', 'ivr_steps', 'queue_wait_seconds', 'hold_seconds', 'handled_contacts', 'handle_seconds',
+    'auth_attempts', 'failed_auths', 'sensitive_actions', 'max_synthetic_voice_score',
+] -%}
 {{ config(
     materialized='incremental',
     incremental_strategy='cx_replace',
     unique_key='attempt_id',
     replace_changed={'attempt_id': 'int_changed_attempts'},
 ) }}
-{#- Incremental: a run recomputes the chains of int_changed_attempts (every changed contact's chain, under its old
-    and new initial_contact_id) and first deletes their stored rows (cx_replace), so a chain left without
-    contacts disappears as in a full refresh. -#}
+{#- The one stored table of the attempt grain (issue #22): each transfer chain (SPEC §4.1) with its journey
+    (journey_id, attempt_number). fct_attempts is a view over it.
+    Incremental: a run recomputes the chains of int_changed_attempts (every changed contact's chain, under its old
+    and new initial_contact_id) and, since journey assignment depends only on the attempts of one (customer,
+    intent), re-assigns every stored attempt of each pair that has a changed attempt, under its old pair (stored
+    here) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt
+    ids, so the other pairs' rows stay valid. cx_replace deletes the rows it returns and those of the changed
+    attempts first, so a chain left without contacts disappears as in a full refresh. -#}
 with
 
 contacts as (
@@ -115,7 +129,7 @@ typed as (
             and first_intent.position = 1
 ),
 
-final as (
+chained as (
     select
         typed.attempt_id,
         typed.customer_id,
@@ -146,11 +160,128 @@ final as (
         typed.auth_attempts,
         typed.failed_auths,
         typed.sensitive_actions,
-        typed.max_synthetic_voice_score,
-        {{ cx_batch_at() }} as _batch_at
+        typed.max_synthetic_voice_score
     from typed
     left join intents
         on typed.intent = intents.intent
+),
+{%- if is_incremental() %}
+
+stored as (
+    select * from {{ this }}
+),
+
+changed_pairs as (
+    -- the pairs of the changed attempts as stored by the last run (old) and as chained now (new)
+    select
+        customer_id,
+        intent
+    from stored
+    where
+        customer_id is not null
+        and attempt_id in (select changed_attempts.attempt_id from changed_attempts)
+    union
+    select
+        customer_id,
+        intent
+    from chained
+    where customer_id is not null
+),
+
+stored_pair_attempts as (
+    -- the unchanged attempts of those pairs, as stored (their chains did not change; their journeys may)
+    select
+        {%- for column in chain_columns %}
+        stored.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from stored
+    where
+        stored.is_identified
+        and stored.attempt_id not in (select changed_attempts.attempt_id from changed_attempts)
+        and exists (
+            select 1
+            from changed_pairs
+            where
+                stored.customer_id = changed_pairs.customer_id
+                and stored.intent = changed_pairs.intent
+        )
+),
+{%- endif %}
+
+attempts as (
+    select * from chained
+    {%- if is_incremental() %}
+    union all
+    select * from stored_pair_attempts
+    {%- endif %}
+),
+
+identified_ordered as (
+    select
+        attempt_id,
+        customer_id,
+        intent,
+        started_at,
+        ended_at,
+        -- the latest end among ALL earlier attempts of this customer and intent (SPEC §4.1)
+        max(ended_at) over (
+            partition by customer_id, intent
+            order by started_at, attempt_id
+            rows between unbounded preceding and 1 preceding
+        ) as latest_earlier_ended_at
+    from attempts
+    where is_identified
+),
+
+journey_starts_flagged as (
+    select
+        identified_ordered.*,
+        -- an exact elapsed interval, boundary inclusive: joins when started_at <= latest end + window
+        case
+            when identified_ordered.latest_earlier_ended_at is null then 1
+            when
+                identified_ordered.started_at <= {{ dbt.dateadd('day', window_days, 'latest_earlier_ended_at') }}
+                then 0
+            else 1
+        end as is_journey_start
+    from identified_ordered
+),
+
+journeys_numbered as (
+    select
+        journey_starts_flagged.*,
+        sum(journey_starts_flagged.is_journey_start) over (
+            partition by journey_starts_flagged.customer_id, journey_starts_flagged.intent
+            order by journey_starts_flagged.started_at, journey_starts_flagged.attempt_id
+            rows between unbounded preceding and current row
+        ) as journey_number
+    from journey_starts_flagged
+),
+
+identified_assigned as (
+    select
+        attempt_id,
+        first_value(attempt_id) over (
+            partition by customer_id, intent, journey_number
+            order by started_at, attempt_id
+        ) as journey_id,
+        row_number() over (
+            partition by customer_id, intent, journey_number
+            order by started_at, attempt_id
+        ) as attempt_number
+    from journeys_numbered
+),
+
+final as (
+    select
+        attempts.*,
+        -- an attempt with no customer is a journey of its own
+        coalesce(identified_assigned.journey_id, attempts.attempt_id) as journey_id,
+        cast(coalesce(identified_assigned.attempt_number, 1) as {{ dbt.type_bigint() }}) as attempt_number,
+        {{ cx_batch_at() }} as _batch_at
+    from attempts
+    left join identified_assigned
+        on attempts.attempt_id = identified_assigned.attempt_id
 )
 
 select * from final

@@ -23,12 +23,8 @@
 {%- set purchase_window_days = var('purchase_window_days') %}
 with
 
-attempts as (
+all_attempts as (
     select * from {{ ref('int_attempts_chained') }}
-),
-
-all_assignments as (
-    select * from {{ ref('int_journey_attempts_assigned') }}
 ),
 
 effort_weights as (
@@ -90,27 +86,23 @@ journeys_to_recompute as (
 ),
 {%- endif %}
 
-assignments as (
-    select all_assignments.*
-    from all_assignments
+attempts as (
+    select all_attempts.*
+    from all_attempts
     {%- if is_incremental() %}
-    where all_assignments.journey_id in (select journeys_to_recompute.journey_id from journeys_to_recompute)
+    where all_attempts.journey_id in (select journeys_to_recompute.journey_id from journeys_to_recompute)
     {%- endif %}
 ),
 
 journey_attempts as (
     select
         attempts.*,
-        assignments.journey_id,
-        assignments.attempt_number,
         lag(attempts.channel) over (
-            partition by assignments.journey_id
-            order by assignments.attempt_number
+            partition by attempts.journey_id
+            order by attempts.attempt_number
         ) as previous_channel,
-        max(assignments.attempt_number) over (partition by assignments.journey_id) as attempt_count
+        max(attempts.attempt_number) over (partition by attempts.journey_id) as attempt_count
     from attempts
-    inner join assignments
-        on attempts.attempt_id = assignments.attempt_id
 ),
 
 ai_types_in_order as (

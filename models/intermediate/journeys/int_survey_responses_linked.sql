@@ -27,8 +27,8 @@ all_contacts_in_scope as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-all_assignments as (
-    select * from {{ ref('int_journey_attempts_assigned') }}
+all_attempts as (
+    select * from {{ ref('int_attempts_chained') }}
 ),
 
 all_journeys as (
@@ -90,10 +90,10 @@ journeys_touched as (
     from all_journeys
     where all_journeys.customer_id in (select responses_changed_rows.customer_id from responses_changed_rows)
     union
-    select all_assignments.journey_id
-    from all_assignments
+    select all_attempts.journey_id
+    from all_attempts
     inner join all_contacts_in_scope
-        on all_assignments.attempt_id = all_contacts_in_scope.initial_contact_id
+        on all_attempts.attempt_id = all_contacts_in_scope.initial_contact_id
     where all_contacts_in_scope.contact_id in (select responses_changed_rows.contact_id from responses_changed_rows)
 ),
 
@@ -140,15 +140,15 @@ responses_in_scope as (
     -- the incremental run's responses are themselves a plan of a few dozen reads.
     select
         responses.*,
-        all_assignments.attempt_id is not null as is_contact_linked,
-        all_assignments.journey_id as contact_journey_id
+        all_attempts.attempt_id is not null as is_contact_linked,
+        all_attempts.journey_id as contact_journey_id
     from responses
     left join all_accepted_contacts
         on responses.contact_id = all_accepted_contacts.contact_id
     left join all_contacts_in_scope
         on responses.contact_id = all_contacts_in_scope.contact_id
-    left join all_assignments
-        on all_contacts_in_scope.initial_contact_id = all_assignments.attempt_id
+    left join all_attempts
+        on all_contacts_in_scope.initial_contact_id = all_attempts.attempt_id
     where
         all_accepted_contacts.contact_id is null
         or all_contacts_in_scope.contact_id is not null

@@ -1,21 +1,17 @@
 {{ config(materialized='view') }}
-{#- A view (issue #22: attempts are stored once, in int_attempts_chained): each attempt with its journey and its
-    number in it from the assignment. customer_key is computed in the stored table (SPEC §7: no salt in a view). -#}
+{#- A view (issue #22: attempts are stored once, in int_attempts_chained, with their journey and their number in
+    it). customer_key is computed in the stored table (SPEC §7: no salt in a view). -#}
 with
 
 attempts as (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
-assignments as (
-    select * from {{ ref('int_journey_attempts_assigned') }}
-),
-
 final as (
     select
         attempts.attempt_id,
-        assignments.journey_id,
-        cast(assignments.attempt_number as {{ dbt.type_bigint() }}) as attempt_number,
+        attempts.journey_id,
+        attempts.attempt_number,
         attempts.customer_key,
         attempts.is_identified,
         attempts.intent,
@@ -44,11 +40,8 @@ final as (
         attempts.sensitive_actions,
         attempts.max_synthetic_voice_score,
         attempts.source_system,
-        -- the later of the two rows it joins: the chain's or its journey assignment's last rewrite
-        greatest(attempts._batch_at, assignments._batch_at) as _batch_at
+        attempts._batch_at
     from attempts
-    inner join assignments
-        on attempts.attempt_id = assignments.attempt_id
 )
 
 select * from final

@@ -8,8 +8,8 @@ contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-assignments as (
-    select * from {{ ref('int_journey_attempts_assigned') }}
+attempts as (
+    select * from {{ ref('int_attempts_chained') }}
 ),
 
 final as (
@@ -17,7 +17,7 @@ final as (
     select
         contacts.contact_id,
         contacts.initial_contact_id as attempt_id,
-        assignments.journey_id,
+        attempts.journey_id,
         contacts.previous_contact_id,
         contacts.customer_key,
         contacts.channel,
@@ -51,11 +51,11 @@ final as (
         contacts.platform_handle_seconds,
         contacts.source_system,
         contacts.identity_method,
-        -- the later of the two rows it joins: the contact's or its journey assignment's last rewrite
-        greatest(contacts._batch_at, assignments._batch_at) as _batch_at
+        -- the later of the two rows it joins: the contact's or its attempt's (chain and journey) last rewrite
+        greatest(contacts._batch_at, attempts._batch_at) as _batch_at
     from contacts
-    inner join assignments
-        on contacts.initial_contact_id = assignments.attempt_id
+    inner join attempts
+        on contacts.initial_contact_id = attempts.attempt_id
 )
 
 select * from final
