@@ -167,16 +167,14 @@ chained as (
 ),
 {%- if is_incremental() %}
 
-stored as (
-    select * from {{ this }}
-),
-
 changed_pairs as (
-    -- the pairs of the changed attempts as stored by the last run (old) and as chained now (new)
+    -- the pairs of the changed attempts as stored by the last run (old) and as chained now (new). The stored
+    -- table is read twice, here and below, not through one CTE: DuckDB materialises a CTE read twice whole
+    -- (every column of every stored attempt), two reads are pruned and filtered each
     select
         customer_id,
         intent
-    from stored
+    from {{ this }}
     where
         customer_id is not null
         and attempt_id in (select changed_attempts.attempt_id from changed_attempts)
@@ -194,7 +192,7 @@ stored_pair_attempts as (
         {%- for column in chain_columns %}
         stored.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from stored
+    from {{ this }} as stored
     where
         stored.is_identified
         and stored.attempt_id not in (select changed_attempts.attempt_id from changed_attempts)

@@ -5,7 +5,7 @@
     replace_changed={'contact_id': 'int_changed_contacts'},
 ) }}
 {#- The one stored table of the contact grain (issue #22): the accepted contacts with what their events say.
-    fct_contacts is a view over it and the journey assignment. Incremental: a run recomputes the contacts of
+    fct_contacts is a view over it and int_attempts_chained. Incremental: a run recomputes the contacts of
     int_changed_contacts (contact row or events rewritten) and first deletes their stored rows (cx_replace). With
     the default as_of every accepted contact is in scope (initiated_at <= its disconnected_at <= as_of); a changed
     explicit as_of is a changed var, which makes scripts.nightly rebuild from scratch. -#}
