@@ -1,5 +1,7 @@
 {%- set window_days = var('repeat_contact_window_days') -%}
-{#- the columns of the chained CTE below, in its order: what a stored attempt re-assigned tonight carries over -#}
+{#- the columns of an attempt's chain (the chained CTE below): the attempts CTE takes them by name from tonight's
+    chains and from the stored attempts re-assigned tonight, so both sides of its union line up; a column the
+    chained CTE adds and this list lacks is not stored -#}
 {%- set chain_columns = [
     'attempt_id', 'customer_id', 'customer_key', 'is_identified', 'intent', 'intent_group', 'is_retention_risk',
     'channel', 'head_contact_id', 'source_system', 'started_at', 'ended_at', 'attempt_date', 'contacts',
@@ -188,10 +190,7 @@ changed_pairs as (
 
 stored_pair_attempts as (
     -- the unchanged attempts of those pairs, as stored (their chains did not change; their journeys may)
-    select
-        {%- for column in chain_columns %}
-        stored.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    select stored.*
     from {{ this }} as stored
     where
         stored.is_identified
@@ -207,10 +206,18 @@ stored_pair_attempts as (
 {%- endif %}
 
 attempts as (
-    select * from chained
+    select
+        {%- for column in chain_columns %}
+            chained.{{ column }}{%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from chained
     {%- if is_incremental() %}
     union all
-    select * from stored_pair_attempts
+    select
+        {%- for column in chain_columns %}
+            stored_pair_attempts.{{ column }}{%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from stored_pair_attempts
     {%- endif %}
 ),
 
