@@ -20,8 +20,7 @@
     cx_replace first deletes the changed journeys, so an id that is no longer any attempt's journey disappears. -#}
 {%- set ai_types = ['self_service_ai', 'ai_to_agent', 'ai_assisted_agent'] -%}
 {%- set horizons = var('retention_horizons_days') -%}
-{%- set protection_days = var('revenue_protection_horizon_days') -%}
-{%- set purchase_window_days = var('purchase_window_days') %}
+{%- set protection_days = var('revenue_protection_horizon_days') %}
 with
 
 all_attempts as (
@@ -88,8 +87,7 @@ journeys_to_recompute as (
     inner join changed_orders
         on
             stored.customer_id = changed_orders.customer_id
-            and stored.ended_at < changed_orders.ordered_at
-            and {{ dbt.dateadd('day', purchase_window_days, 'stored.ended_at') }} >= changed_orders.ordered_at
+            and {{ cx_in_purchase_window('stored.ended_at', 'changed_orders.ordered_at') }}
 ),
 {%- endif %}
 
@@ -349,9 +347,7 @@ orders_in_window as (
     inner join completed_orders
         on
             journeys_scored.customer_id = completed_orders.customer_id
-            and journeys_scored.ended_at < completed_orders.ordered_at
-            and {{ dbt.dateadd('day', purchase_window_days, 'journeys_scored.ended_at') }}
-            >= completed_orders.ordered_at
+            and {{ cx_in_purchase_window('journeys_scored.ended_at', 'completed_orders.ordered_at') }}
     group by journeys_scored.journey_id
 ),
 
