@@ -4,16 +4,11 @@
         relation). A row-level test (not_null, accepted_values, a child's relationship) on an incremental model
         then checks, on a nightly, the rows that build (re)wrote; earlier rows were checked by the build that wrote
         them, and a full refresh writes one batch, so it checks every row. var('cx_full_data_tests') = true turns
-        the placeholder into `true` (every row). -#}
+        the placeholder into `true` (every row): macros/cx_latest_batch.sql. -#}
     {%- set where = config.get('where') -%}
     {%- if where -%}
         {%- if '__latest_batch__' in where -%}
-            {%- if var('cx_full_data_tests', false) -%}
-                {%- set latest = 'true' -%}
-            {%- else -%}
-                {%- set latest = '_batch_at = (select max(_batch_at) from ' ~ relation ~ ')' -%}
-            {%- endif -%}
-            {%- set where = where | replace('__latest_batch__', latest) -%}
+            {%- set where = where | replace('__latest_batch__', cx_latest_batch(relation)) -%}
         {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where {{ where }}) dbt_subquery

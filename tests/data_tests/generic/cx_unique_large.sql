@@ -9,7 +9,7 @@
     in the later of the two builds, whose own run of this test caught it. A full refresh writes one batch, so it
     checks every value; so does var('cx_full_data_tests') = true (e.g. a weekly `dbt test`). -#}
 {%- set scoped = false -%}
-{%- if batch_column is not none and execute and not var('cx_full_data_tests', false) -%}
+{%- if batch_column is not none and execute and cx_batch_scoped() -%}
     {%- set batches = run_query(
         'select count(*) from (select min(' ~ batch_column ~ ') as first_batch, max(' ~ batch_column
         ~ ') as last_batch from ' ~ model ~ ') as bounds where first_batch < last_batch'

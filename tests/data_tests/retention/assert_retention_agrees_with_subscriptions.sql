@@ -1,14 +1,26 @@
 -- Eligibility and retained_Nd agree with SPEC §4.6 evaluated directly on the subscriptions.
 -- (latest version of each subscription, without the merged spells of int_customer_active_spells_merged)
+-- On a nightly, the journeys of int_journeys_aggregated's latest build batch (cx_latest_batch): the activity
+-- this view reads is stored there, and a night rewrites every journey whose subscriptions changed; as_of only
+-- decides which horizons are observable. A full refresh, or var('cx_full_data_tests') = true, checks every
+-- journey (cx_batch_scoped()).
 {% set horizons = var('retention_horizons_days') -%}
 with
 
 journeys as (
     select * from {{ ref('int_journeys_retention_evaluated') }}
+    where {{ cx_latest_batch(ref('int_journeys_retention_evaluated')) }}
 ),
 
 subscription_versions as (
+    -- every version of each subscription that any version gives to a tested journey's customer (its latest
+    -- version decides whose it is)
     select * from {{ ref('stg_crm__subscriptions') }}
+    where subscription_id in (
+        select scoped_versions.subscription_id
+        from {{ ref('stg_crm__subscriptions') }} as scoped_versions
+        where scoped_versions.customer_id in (select journeys.customer_id from journeys)
+    )
 ),
 
 as_of as (
