@@ -7,7 +7,8 @@
     With `batch_column` (the incremental models' _batch_at) and a table holding more than one batch, only the
     values of the latest batch's rows are checked, against every row: a duplicate pair always has a row written
     in the later of the two builds, whose own run of this test caught it. A full refresh writes one batch, so it
-    checks every value; so does var('cx_full_data_tests') = true (e.g. a weekly `dbt test`). -#}
+    checks every value; so does var('cx_full_data_tests') = true (e.g. a weekly `dbt test`): cx_batch_scoped,
+    cx_latest_batch (macros/cx_latest_batch.sql). -#}
 {%- set scoped = false -%}
 {%- if batch_column is not none and execute and cx_batch_scoped() -%}
     {%- set batches = run_query(
@@ -24,7 +25,7 @@ latest_values as (
     from {{ model }}
     where
         {{ column_name }} is not null
-        and {{ batch_column }} = (select max({{ batch_column }}) from {{ model }})
+        and {{ cx_latest_batch(model, batch_column) }}
 ),
 
 candidates as (
