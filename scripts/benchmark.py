@@ -460,7 +460,7 @@ class Bench:
         _, env, live = self._nightly_cmd()
         data.remove(live.parent)
         live.parent.mkdir(parents=True)
-        shutil.copy(self.warehouse_full, live)
+        warehouse.clone_or_copy(self.warehouse_full, live)
         # the nightly's state and manifest, and its dbt parse cache as the previous night would have left it
         # (a first run parses from scratch, ~11 s at any scale, which a scheduler's nights do not pay)
         code = (
@@ -486,7 +486,8 @@ class Bench:
         state = warehouse.build_dir(live) / nightly.STATE_DIR_NAME
         base_state = self.root / "nightly_base_state"
         if repeatable:
-            shutil.copy(live, base)
+            base.unlink(missing_ok=True)
+            warehouse.clone_or_copy(live, base)
             data.remove(base_state)
             if state.is_dir():
                 shutil.copytree(state, base_state)
@@ -498,7 +499,8 @@ class Bench:
 
         def once(i: int) -> dict:
             if i:
-                shutil.copy(base, live)
+                live.unlink(missing_ok=True)
+                warehouse.clone_or_copy(base, live)
                 data.remove(state)
                 if base_state.is_dir():
                     shutil.copytree(base_state, state)
@@ -515,6 +517,7 @@ class Bench:
                 "rebuild": record.get("rebuild"),
                 "forced_full_refresh": record.get("full_refresh"),
                 "full_refresh_reason": record.get("full_refresh_reason"),
+                "candidate": record.get("candidate"),
                 "steps": record.get("steps"),
                 "top_models": top_nodes(results) if results else None,
                 "spans": node_spans(results) if results else None,
@@ -598,7 +601,7 @@ class Bench:
         live = self.root / "nightly" / "cx.duckdb"
         data.remove(live.parent)
         live.parent.mkdir(parents=True)
-        shutil.copy(self.warehouse_full, live)
+        warehouse.clone_or_copy(self.warehouse_full, live)
         appended = self._append()
         target = self.root / "target_nightly"
         env = self.env(CX_WAREHOUSE=str(live), DBT_TARGET_PATH=str(target))

@@ -432,6 +432,7 @@ class Run:
             "full_refresh": args.full_refresh,
             "full_refresh_reason": "--full-refresh" if args.full_refresh else None,
             "rebuild": None,
+            "candidate": None,
             "failed_step": None,
             "sources": self.sources,
             "salt": self.salt.to_record(),
@@ -677,16 +678,21 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
             folded = warehouse.fold_wal(live)
         except warehouse.WarehouseBusy as error:
             raise NightlyFailure("candidate", EXIT_BUSY, str(error)) from error
-        candidate, live_state = warehouse.prepare_candidate(live)
+        candidate, live_state, how = warehouse.prepare_candidate(live)
         mode, reason, state = decide_rebuild(
             run.args, live, live_state is not None, previous, inputs, definition
         )
         run.record["rebuild"] = {"mode": mode, "modified": [], "reason": reason}
+        run.record["candidate"] = how
         run.record["full_refresh"] = mode == "full"
         run.record["full_refresh_reason"] = reason if mode == "full" else None
         note["summary"] = (
             ("folded a leftover WAL; " if folded else "")
-            + ("copied the live warehouse" if live_state else "no live warehouse yet: building from scratch")
+            + (
+                f"{how} the live warehouse" + (" (reflink)" if how == warehouse.CLONED else "")
+                if live_state
+                else "no live warehouse yet: building from scratch"
+            )
             + f"; {mode}"
             + (f" ({reason})" if reason else "")
         )

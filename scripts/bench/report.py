@@ -331,6 +331,8 @@ def scale_section(name: str, r: dict) -> list[str]:
                 )
             else:
                 step_text = str(steps)
+            if run.get("candidate"):
+                step_text += f" (candidate {run['candidate']})"
             if run.get("exit_code"):
                 step_text += f"; exit {run['exit_code']}: {(run.get('message') or '')[:160]}"
             lines.append(

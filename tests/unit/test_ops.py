@@ -179,8 +179,9 @@ def test_publish_replaces_atomically_and_refuses_a_changed_live_file(tmp_path: P
     connection = duckdb.connect(str(live))
     connection.execute("create table t as select 1 as v")
     connection.close()
-    candidate, state = warehouse.prepare_candidate(live)
+    candidate, state, how = warehouse.prepare_candidate(live)
     assert candidate.name == live.name and candidate.parent != live.parent
+    assert how in (warehouse.CLONED, warehouse.COPIED)
     connection = duckdb.connect(str(candidate))
     connection.execute("update t set v = 2")
     connection.close()
@@ -190,10 +191,37 @@ def test_publish_replaces_atomically_and_refuses_a_changed_live_file(tmp_path: P
     reader.close()
     assert duckdb.connect(str(live), read_only=True).execute("select v from t").fetchone() == (2,)
 
-    candidate, state = warehouse.prepare_candidate(live)
+    candidate, state, _ = warehouse.prepare_candidate(live)
     live.touch()  # somebody wrote to the live file meanwhile
     with pytest.raises(warehouse.PublishError, match="changed during the build"):
         warehouse.publish(candidate, live, state)
+
+
+def test_candidate_is_a_clone_where_the_filesystem_shares_blocks_else_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = tmp_path / "cx.duckdb"
+    live.write_bytes(b"published" * 1000)
+    assert warehouse.prepare_candidate(tmp_path / "none.duckdb")[2] is None  # a first build: nothing to copy
+
+    clones: list[tuple[Path, Path]] = []
+
+    def clone(source: Path, destination: Path) -> None:
+        clones.append((source, destination))
+        destination.write_bytes(Path(source).read_bytes())
+
+    monkeypatch.setattr(warehouse, "reflink", clone)
+    candidate, _, how = warehouse.prepare_candidate(live)
+    assert how == warehouse.CLONED and clones == [(live, candidate)]
+    assert candidate.read_bytes() == live.read_bytes()
+
+    def refuse(source: Path, destination: Path) -> None:
+        Path(destination).write_bytes(b"half")  # whatever a refused clone left is not kept
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(warehouse, "reflink", refuse)
+    candidate, _, how = warehouse.prepare_candidate(live)
+    assert how == warehouse.COPIED and candidate.read_bytes() == live.read_bytes()
 
 
 def test_salt_comes_from_env_or_vars_and_the_default_is_flagged() -> None:
