@@ -6,7 +6,8 @@
 Steps (SPEC §7), each timed on stderr:
   1. lock          flock warehouse/.nightly.lock, so two builds never run at once
   2. landing zone  every raw table of the contract has readable Parquet files with every contract column
-  3. candidate     fold a leftover WAL of the live file, copy it to warehouse/.build/cx.duckdb
+  3. candidate     fold a leftover WAL of the live file, copy it to warehouse/.build/cx.duckdb (a reflink
+                   clone where the filesystem shares blocks)
   4. freshness     max(_loaded_at) per source against the sources YAML's thresholds, its age measured back
                    from $CX_FRESHNESS_AS_OF, a generated landing zone's last load day, or the wall clock
                    (scripts/ops/freshness.py); recorded, never fails the run

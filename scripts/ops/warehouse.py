@@ -142,7 +142,7 @@ def clone_or_copy(source: Path, destination: Path) -> str:
 
 
 def prepare_candidate(live: Path) -> tuple[Path, FileState | None, str | None]:
-    """Make warehouse/.build/cx.duckdb: a copy of the live file (or nothing, for a first build).
+    """Make warehouse/.build/cx.duckdb: a copy (clone_or_copy) of the live file, or nothing for a first build.
 
     Leftovers of an earlier run that died (a candidate, its WAL) are removed first; the caller holds
     the lock, so nothing else can be using them. Returns the candidate path, the live file's state
