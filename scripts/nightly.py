@@ -392,6 +392,25 @@ def decide_rebuild(
     )
 
 
+# a copied (not cloned) warehouse at least this large gets a hint in the candidate step's summary
+CLONE_HINT_BYTES = 1 << 30
+
+
+def describe_candidate(how: str | None, size_bytes: int | None) -> str:
+    """How the candidate was made, for the candidate step's summary: a large copy says how to avoid it."""
+    if how is None:
+        return "no live warehouse yet: building from scratch"
+    if how == warehouse.CLONED:
+        return "cloned the live warehouse (reflink)"
+    if size_bytes is not None and size_bytes >= CLONE_HINT_BYTES:
+        gib = size_bytes / (1 << 30)
+        return (
+            f"copied the live warehouse ({gib:.1f} GiB; on XFS or Btrfs it would be an instant reflink "
+            "clone: docs/operations.md, 'Disk and the candidate copy')"
+        )
+    return "copied the live warehouse"
+
+
 def describe_rebuild(rebuild: dict[str, Any]) -> str:
     """The rebuild decision in a few words, for the step summary and the outcome line."""
     if rebuild["mode"] == "full":
@@ -689,11 +708,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         run.record["full_refresh_reason"] = reason if mode == "full" else None
         note["summary"] = (
             ("folded a leftover WAL; " if folded else "")
-            + (
-                f"{how} the live warehouse" + (" (reflink)" if how == warehouse.CLONED else "")
-                if live_state
-                else "no live warehouse yet: building from scratch"
-            )
+            + describe_candidate(how, live_state.size if live_state else None)
             + f"; {mode}"
             + (f" ({reason})" if reason else "")
         )

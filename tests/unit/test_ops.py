@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from scripts import nightly
 from scripts.ops import adapters, contract, dbt, landing_zone, salt, validate, warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -222,6 +223,14 @@ def test_candidate_is_a_clone_where_the_filesystem_shares_blocks_else_a_copy(
     monkeypatch.setattr(warehouse, "reflink", refuse)
     candidate, _, how = warehouse.prepare_candidate(live)
     assert how == warehouse.COPIED and candidate.read_bytes() == live.read_bytes()
+
+
+def test_candidate_summary_names_the_clone_and_hints_at_it_for_a_large_copy() -> None:
+    assert nightly.describe_candidate(None, None).startswith("no live warehouse yet")
+    assert nightly.describe_candidate(warehouse.CLONED, 5 << 30) == "cloned the live warehouse (reflink)"
+    assert nightly.describe_candidate(warehouse.COPIED, 1 << 20) == "copied the live warehouse"
+    large = nightly.describe_candidate(warehouse.COPIED, 5 << 30)
+    assert large.startswith("copied the live warehouse (5.0 GiB;") and "docs/operations.md" in large
 
 
 def test_salt_comes_from_env_or_vars_and_the_default_is_flagged() -> None:
