@@ -486,7 +486,6 @@ class Bench:
         state = warehouse.build_dir(live) / nightly.STATE_DIR_NAME
         base_state = self.root / "nightly_base_state"
         if repeatable:
-            base.unlink(missing_ok=True)
             warehouse.clone_or_copy(live, base)
             data.remove(base_state)
             if state.is_dir():
@@ -499,7 +498,6 @@ class Bench:
 
         def once(i: int) -> dict:
             if i:
-                live.unlink(missing_ok=True)
                 warehouse.clone_or_copy(base, live)
                 data.remove(state)
                 if base_state.is_dir():

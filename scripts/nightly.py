@@ -392,8 +392,9 @@ def decide_rebuild(
     )
 
 
+GIB = 1 << 30
 # a copied (not cloned) warehouse at least this large gets a hint in the candidate step's summary
-CLONE_HINT_BYTES = 1 << 30
+CLONE_HINT_BYTES = GIB
 
 
 def describe_candidate(how: str | None, size_bytes: int | None) -> str:
@@ -403,10 +404,9 @@ def describe_candidate(how: str | None, size_bytes: int | None) -> str:
     if how == warehouse.CLONED:
         return "cloned the live warehouse (reflink)"
     if size_bytes is not None and size_bytes >= CLONE_HINT_BYTES:
-        gib = size_bytes / (1 << 30)
         return (
-            f"copied the live warehouse ({gib:.1f} GiB; on XFS or Btrfs it would be an instant reflink "
-            "clone: docs/operations.md, 'Disk and the candidate copy')"
+            f"copied the live warehouse ({size_bytes / GIB:.1f} GiB; on XFS or Btrfs it would be an instant "
+            "reflink clone: docs/operations.md, 'Disk and the candidate copy')"
         )
     return "copied the live warehouse"
 

@@ -124,13 +124,16 @@ COPIED = "copied"
 
 
 def clone_or_copy(source: Path, destination: Path) -> str:
-    """Copy a file as a reflink clone where the filesystem can (CLONED), else byte for byte (COPIED).
+    """Copy a file as a reflink clone where the filesystem can (CLONED), else byte for byte (COPIED);
+    an existing destination is replaced either way.
 
     A clone shares the source's blocks until either file writes to them (copy on write): it takes no
     time and no disk, whatever the file's size, and the source never sees the destination's writes.
     Filesystems without it (ext4, tmpfs, NFS) refuse the clone (EOPNOTSUPP, EXDEV, EINVAL, ...) before
-    writing anything; whatever it left is removed before the plain copy.
+    writing anything; whatever it left is removed before the plain copy. The clone only creates a new
+    file, so an existing destination is removed first (else every clone would fall back to the copy).
     """
+    destination.unlink(missing_ok=True)
     try:
         reflink(source, destination)
     except OSError as error:

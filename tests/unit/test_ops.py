@@ -208,6 +208,9 @@ def test_candidate_is_a_clone_where_the_filesystem_shares_blocks_else_a_copy(
     clones: list[tuple[Path, Path]] = []
 
     def clone(source: Path, destination: Path) -> None:
+        # like FICLONE behind reflink-copy: a new file only (O_EXCL)
+        if Path(destination).exists():
+            raise FileExistsError(17, "File exists")
         clones.append((source, destination))
         destination.write_bytes(Path(source).read_bytes())
 
@@ -215,6 +218,11 @@ def test_candidate_is_a_clone_where_the_filesystem_shares_blocks_else_a_copy(
     candidate, _, how = warehouse.prepare_candidate(live)
     assert how == warehouse.CLONED and clones == [(live, candidate)]
     assert candidate.read_bytes() == live.read_bytes()
+    # an existing destination (the benchmark's restores) is replaced by a clone, not copied over
+    stale = tmp_path / "restore.duckdb"
+    stale.write_bytes(b"stale")
+    assert warehouse.clone_or_copy(live, stale) == warehouse.CLONED
+    assert stale.read_bytes() == live.read_bytes()
 
     def refuse(source: Path, destination: Path) -> None:
         Path(destination).write_bytes(b"half")  # whatever a refused clone left is not kept
