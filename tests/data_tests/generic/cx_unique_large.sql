@@ -8,15 +8,8 @@
     values of the latest batch's rows are checked, against every row: a duplicate pair always has a row written
     in the later of the two builds, whose own run of this test caught it. A full refresh writes one batch, so it
     checks every value; so does var('cx_full_data_tests') = true (e.g. a weekly `dbt test`): cx_batch_scoped,
-    cx_latest_batch (macros/cx_latest_batch.sql). -#}
-{%- set scoped = false -%}
-{%- if batch_column is not none and execute and cx_batch_scoped() -%}
-    {%- set batches = run_query(
-        'select count(*) from (select min(' ~ batch_column ~ ') as first_batch, max(' ~ batch_column
-        ~ ') as last_batch from ' ~ model ~ ') as bounds where first_batch < last_batch'
-    ) -%}
-    {%- set scoped = batches.columns[0].values()[0] > 0 -%}
-{%- endif %}
+    cx_latest_batch (macros/cx_latest_batch.sql), cx_test_batch_scoped. -#}
+{%- set scoped = cx_test_batch_scoped(model, batch_column) %}
 with
 {%- if scoped %}
 
