@@ -204,7 +204,8 @@ def git_state(project_dir: Path) -> dict:
         return done.stdout.strip()
 
     if (project_dir / SNAPSHOT_GIT).exists():
-        # a snapshot copy of a working tree (benchmarks/results/history.md, the 22 Nov baseline) records where it came from
+        # a snapshot copy of a working tree (benchmarks/results/history.md, the 22 Nov baseline) records
+        # where it came from
         return json.loads((project_dir / SNAPSHOT_GIT).read_text())
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
