@@ -9,14 +9,14 @@ contacts as (  -- noqa: ST03
 
 resolved as (
     {%- if cx_as_of_literal() is not none %}
-    select
-        {{ cx_as_of_literal() }} as as_of,
-        true as is_explicit
+        select
+            {{ cx_as_of_literal() }} as as_of,
+            true as is_explicit
     {%- else %}
-    select
-        max(disconnected_at) as as_of,
-        false as is_explicit
-    from contacts
+        select
+            max(disconnected_at) as as_of,
+            false as is_explicit
+        from contacts
     {%- endif %}
 )
 
