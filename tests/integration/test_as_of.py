@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from scripts.bench import compare
-from tests.conftest import dbt_env, generate, run_dbt
+from tests.conftest import dbt_env, run_dbt
 
 # a data test that warns (the reconciliation and bounds tests are warn-severity) fails here, as in
 # make test-build
@@ -36,14 +36,18 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("as_of")
-    raw = root / "raw"
-    generate(raw, "--seed", "5", "--customers", "300", "--days", "60", "--overwrite")
-    default = _build(raw, root, "default")
-    [(as_of, is_explicit)] = _query(default, "select as_of, is_explicit from intermediate.int_as_of_resolved")
+def builds(test_raw_dir, test_warehouse, tmp_path_factory) -> dict:
+    """make test-build's warehouse (the default as_of) and a folder for rebuilds of its raw data."""
+    [(as_of, is_explicit)] = _query(
+        test_warehouse, "select as_of, is_explicit from intermediate.int_as_of_resolved"
+    )
     assert not is_explicit
-    return {"raw": raw, "root": root, "default": default, "as_of": as_of}
+    return {
+        "raw": test_raw_dir,
+        "root": tmp_path_factory.mktemp("as_of"),
+        "default": test_warehouse,
+        "as_of": as_of,
+    }
 
 
 def test_the_default_as_of_given_explicitly_builds_the_same_warehouse(builds):
