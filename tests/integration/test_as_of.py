@@ -10,11 +10,11 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from scripts.bench import compare
 from tests.conftest import dbt_env, run_dbt
+from tests.integration._nightly_support import query
 
 # a data test that warns (the reconciliation and bounds tests are warn-severity) fails here, as in
 # make test-build
@@ -30,15 +30,10 @@ def _build(raw: Path, root: Path, name: str, as_of: str | None = None) -> Path:
     return warehouse
 
 
-def _query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
-
-
 @pytest.fixture(scope="module")
 def builds(test_raw_dir, test_warehouse, tmp_path_factory) -> dict:
     """make test-build's warehouse (the default as_of) and a folder for rebuilds of its raw data."""
-    [(as_of, is_explicit)] = _query(
+    [(as_of, is_explicit)] = query(
         test_warehouse, "select as_of, is_explicit from intermediate.int_as_of_resolved"
     )
     assert not is_explicit
@@ -52,7 +47,7 @@ def builds(test_raw_dir, test_warehouse, tmp_path_factory) -> dict:
 
 def test_the_default_as_of_given_explicitly_builds_the_same_warehouse(builds):
     explicit = _build(builds["raw"], builds["root"], "explicit", builds["as_of"].isoformat(sep=" "))
-    assert _query(explicit, "select as_of, is_explicit from intermediate.int_as_of_resolved") == [
+    assert query(explicit, "select as_of, is_explicit from intermediate.int_as_of_resolved") == [
         (builds["as_of"], True)
     ]
     differences = compare.compare_warehouses(builds["default"], explicit, method="exact")
@@ -63,20 +58,21 @@ def test_the_default_as_of_given_explicitly_builds_the_same_warehouse(builds):
 def test_an_earlier_as_of_leaves_out_the_later_contacts(builds):
     earlier = (builds["as_of"] - timedelta(days=20)).replace(microsecond=0)
     warehouse = _build(builds["raw"], builds["root"], "earlier", earlier.isoformat(sep=" "))
-    resolved = _query(warehouse, "select as_of, is_explicit from intermediate.int_as_of_resolved")
+    resolved = query(warehouse, "select as_of, is_explicit from intermediate.int_as_of_resolved")
     assert resolved == [(earlier, True)]
-    [(in_scope, accepted, contacts, later)] = _query(
+    [(in_scope, accepted, contacts, later)] = query(
         warehouse,
-        f"""
+        """
         select
-            (select count(*) from staging.stg_platform__contacts where initiated_at <= '{earlier}'),
+            (select count(*) from staging.stg_platform__contacts where initiated_at <= $1),
             (select count(*) from staging.stg_platform__contacts),
             (select count(*) from core.fct_contacts),
-            (select count(*) from core.fct_contacts where initiated_at > '{earlier}')
+            (select count(*) from core.fct_contacts where initiated_at > $1)
         """,
+        [earlier],
     )
     assert 0 < in_scope < accepted  # the cut-off falls inside the data
     assert (contacts, later) == (in_scope, 0)
-    [(journeys,)] = _query(warehouse, "select count(*) from core.fct_journeys")
-    [(default_journeys,)] = _query(builds["default"], "select count(*) from core.fct_journeys")
+    [(journeys,)] = query(warehouse, "select count(*) from core.fct_journeys")
+    [(default_journeys,)] = query(builds["default"], "select count(*) from core.fct_journeys")
     assert 0 < journeys < default_journeys
