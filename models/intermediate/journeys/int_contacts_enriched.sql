@@ -51,23 +51,38 @@ contact_events as (
     {%- endif %}
 ),
 
+hold_events as (
+    -- a second, narrow read of the events for the hold pairing, for the reason contact_ends gives: with the
+    -- pairing and the counts both reading contact_events, DuckDB fanned all 59 M events of L out to both
+    -- (this model alone at L, full refresh: 31 s and 67 CPU-seconds; 16 s and 31 with this read)
+    select
+        contact_id,
+        event_id,
+        event_type,
+        event_at
+    from {{ ref('stg_platform__contact_events') }}
+    {%- if is_incremental() %}
+    where contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {%- endif %}
+),
+
 holds_with_next_hold_end as (
     -- only hold events take part in the pairing, so only they are sorted (not every event of every contact)
     select
-        contact_events.contact_id,
-        contact_events.event_type,
-        contact_events.event_at,
+        hold_events.contact_id,
+        hold_events.event_type,
+        hold_events.event_at,
         contact_ends.disconnected_at,
         -- SPEC §4.5: each hold_start runs to the next hold_end of the same contact
-        min(case when contact_events.event_type = 'hold_end' then contact_events.event_at end) over (
-            partition by contact_events.contact_id
-            order by contact_events.event_at, contact_events.event_id
+        min(case when hold_events.event_type = 'hold_end' then hold_events.event_at end) over (
+            partition by hold_events.contact_id
+            order by hold_events.event_at, hold_events.event_id
             rows between 1 following and unbounded following
         ) as next_hold_end_at
-    from contact_events
+    from hold_events
     inner join contact_ends
-        on contact_events.contact_id = contact_ends.contact_id
-    where contact_events.event_type in ('hold_start', 'hold_end')
+        on hold_events.contact_id = contact_ends.contact_id
+    where hold_events.event_type in ('hold_start', 'hold_end')
 ),
 
 holds_closed as (

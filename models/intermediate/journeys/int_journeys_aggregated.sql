@@ -19,6 +19,15 @@
     (int_changed_subscriptions, int_changed_orders), so a row that moves to another customer or time updates both.
     cx_replace first deletes the changed journeys, so an id that is no longer any attempt's journey disappears. -#}
 {%- set ai_types = ['self_service_ai', 'ai_to_agent', 'ai_assisted_agent'] -%}
+{#- ai_path: each AI interaction type's first attempt number in a journey (null: none of its attempts) -#}
+{%- set path_types = var('ai_interaction_types') -%}
+{%- set path_positions = [] -%}
+{%- set journey_path_positions = [] -%}
+{%- for ai_type in path_types -%}
+    {%- do path_positions.append(ai_type ~ '_first_attempt_number') -%}
+    {%- do journey_path_positions.append('journey_measures.' ~ ai_type ~ '_first_attempt_number') -%}
+{%- endfor -%}
+{%- set channels = cx_contract_accepted_values('contacts.channel') -%}
 {%- set horizons = var('retention_horizons_days') -%}
 {%- set protection_days = var('revenue_protection_horizon_days') %}
 with
@@ -99,59 +108,62 @@ attempts as (
     {%- endif %}
 ),
 
-journey_attempts as (
-    select
-        attempts.*,
-        lag(attempts.channel) over (
-            partition by attempts.journey_id
-            order by attempts.attempt_number
-        ) as previous_channel,
-        max(attempts.attempt_number) over (partition by attempts.journey_id) as attempt_count
-    from attempts
-),
-
-ai_types_in_order as (
-    -- the ordered distinct AI types of a journey's attempts (by first occurrence)
+first_attempts as (
+    -- what a journey takes from its first attempt, read off that row (a max(case ...) over every attempt in the
+    -- aggregate below held each journey's strings in its state); its customer and intent are every attempt's
+    -- (SPEC §4.1: a journey is one customer's attempts about one intent; an unidentified attempt is its own)
     select
         journey_id,
+        customer_id,
+        intent,
+        intent_group,
+        attempt_id as first_attempt_id,
+        channel,
         ai_interaction_type,
-        min(attempt_number) as first_attempt_number
-    from journey_attempts
-    group by journey_id, ai_interaction_type
+        attempt_date as journey_date,
+        final_disposition as first_attempt_disposition,
+        transfers as first_attempt_transfers,
+        handled_contacts as first_attempt_handled_contacts,
+        handle_seconds as first_attempt_handle_seconds
+    from attempts
+    where attempt_number = 1
 ),
 
-ai_paths as (
+channel_switches as (
+    -- consecutive attempts (by attempt_number) on different channels
     select
-        journey_id,
-        {{ dbt.listagg('ai_interaction_type', "'>'", 'order by first_attempt_number') }} as ai_path
-    from ai_types_in_order
-    group by journey_id
+        later_attempts.journey_id,
+        count(*) as channel_switches
+    from attempts as later_attempts
+    inner join attempts as earlier_attempts
+        on
+            later_attempts.journey_id = earlier_attempts.journey_id
+            and later_attempts.attempt_number = earlier_attempts.attempt_number + 1
+    where
+        later_attempts.attempt_number > 1
+        and later_attempts.channel <> earlier_attempts.channel
+    group by later_attempts.journey_id
 ),
 
-rolled_up as (
+journey_measures as (
     select
         journey_id,
-        max(customer_id) as customer_id,
         bool_and(is_identified) as is_identified,
-        max(intent) as intent,
-        max(intent_group) as intent_group,
         bool_or(is_retention_risk) as is_retention_risk,
         min(started_at) as started_at,
         max(ended_at) as ended_at,
         count(*) as attempts,
-        count(distinct channel) as channels_used,
-        count(case when previous_channel is not null and channel <> previous_channel then 1 end)
-            as channel_switches,
-        max(case when attempt_number = 1 then attempt_id end) as first_attempt_id,
-        max(case when attempt_number = attempt_count then attempt_id end) as last_attempt_id,
-        max(case when attempt_number = 1 then channel end) as channel,
-        max(case when attempt_number = 1 then ai_interaction_type end) as ai_interaction_type,
-        max(case when attempt_number = 1 then attempt_date end) as journey_date,
-        max(case when attempt_number = 1 then final_disposition end) as first_attempt_disposition,
-        max(case when attempt_number = 1 then transfers end) as first_attempt_transfers,
-        max(case when attempt_number = 1 then handled_contacts end) as first_attempt_handled_contacts,
-        max(case when attempt_number = 1 then handle_seconds end) as first_attempt_handle_seconds,
-        max(case when attempt_number = attempt_count then final_disposition end) as last_attempt_disposition,
+        -- count(distinct channel), as a flag per channel of the contract (a value outside it fails the
+        -- cx_contract_values tests of the attempts and the journeys): no second grouping by journey and channel
+        cast(
+            0
+            {%- for channel in channels %}
+                + max(case when channel = '{{ channel }}' then 1 else 0 end)
+            {%- endfor %}
+            as {{ dbt.type_bigint() }}
+        ) as channels_used,
+        {{ cx_max_by('attempt_id', 'attempt_number') }} as last_attempt_id,
+        {{ cx_max_by('final_disposition', 'attempt_number') }} as last_attempt_disposition,
         bool_or(
             ai_interaction_type in (
                 '{{ ai_types | join("', '") }}'
@@ -162,9 +174,51 @@ rolled_up as (
         cast(sum(ivr_steps) as {{ dbt.type_bigint() }}) as ivr_steps,
         {{ cx_sum('queue_wait_seconds') }} / 60.0 as queue_wait_minutes,
         {{ cx_sum('hold_seconds') }} / 60.0 as hold_minutes,
-        cast(sum(failed_auths) as {{ dbt.type_bigint() }}) as failed_auths
-    from journey_attempts
+        cast(sum(failed_auths) as {{ dbt.type_bigint() }}) as failed_auths,
+        {%- for ai_type in path_types %}
+            min(case when ai_interaction_type = '{{ ai_type }}' then attempt_number end)
+                as {{ path_positions[loop.index0] }}{%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from attempts
     group by journey_id
+),
+
+rolled_up as (
+    select
+        journey_measures.journey_id,
+        first_attempts.customer_id,
+        journey_measures.is_identified,
+        first_attempts.intent,
+        first_attempts.intent_group,
+        journey_measures.is_retention_risk,
+        journey_measures.started_at,
+        journey_measures.ended_at,
+        journey_measures.attempts,
+        journey_measures.channels_used,
+        coalesce(channel_switches.channel_switches, 0) as channel_switches,
+        first_attempts.first_attempt_id,
+        journey_measures.last_attempt_id,
+        first_attempts.channel,
+        first_attempts.ai_interaction_type,
+        first_attempts.journey_date,
+        first_attempts.first_attempt_disposition,
+        first_attempts.first_attempt_transfers,
+        first_attempts.first_attempt_handled_contacts,
+        first_attempts.first_attempt_handle_seconds,
+        journey_measures.last_attempt_disposition,
+        journey_measures.any_ai_involved,
+        journey_measures.transfers,
+        journey_measures.ivr_steps,
+        journey_measures.queue_wait_minutes,
+        journey_measures.hold_minutes,
+        journey_measures.failed_auths,
+        -- the distinct AI types of the journey's attempts, in the order they first occur
+        {{ cx_path_by_first_position(path_types, journey_path_positions, '>') }} as ai_path
+    from journey_measures
+    left join first_attempts
+        on journey_measures.journey_id = first_attempts.journey_id
+    left join channel_switches
+        on journey_measures.journey_id = channel_switches.journey_id
 ),
 
 weights_pivoted as (
@@ -184,15 +238,12 @@ flagged as (
         rolled_up.*,
         rolled_up.attempts - 1 as extra_attempts,
         {{ dbt.date_trunc('month', 'rolled_up.journey_date') }} as journey_month,
-        ai_paths.ai_path,
         {{ cx_is_matured('rolled_up.ended_at', 'as_of.as_of') }} as is_matured,
         rolled_up.attempts = 1 and rolled_up.first_attempt_disposition = 'resolved' as is_fcr,
         coalesce(rolled_up.last_attempt_disposition = 'resolved', false) as is_resolved,
         rolled_up.attempts >= 2 as is_repeat,
         rolled_up.channels_used >= 2 as is_channel_hopping
     from rolled_up
-    inner join ai_paths
-        on rolled_up.journey_id = ai_paths.journey_id
     cross join as_of
 ),
 
