@@ -12,9 +12,12 @@
         valid deliveries per key hash, to rank the keys delivered more than once, and to write every row. With
         rank_in_second_pass=true they are instead typed, checked and written in one streaming pass, and the keys
         delivered more than once (valid or not: their hashes counted from a second read of the key columns alone)
-        are read a third time, typed and checked again, and ranked. That pays for the 60 M narrow event rows
-        (-18 % CPU at L); for the contacts and orders the second pass cost more than it saved
-        (benchmarks/results/fixes.md, fifth round).
+        are read a third time, typed and checked again, and ranked. That pays where materializing every row
+        costs more than reading the raw files again: the 60 M narrow event rows (-18 % CPU at L) and the 7.5 M
+        contacts of 53 columns, whose materialized rows spilled to disk (-8 % at L); for the orders, customers,
+        subscriptions and survey responses it cost more than it saved (benchmarks/results/fixes.md, fifth and
+        seventeenth rounds). Only for the landing zone's files alone: with an adapter's mapping as a second input
+        (a platform switched on) the rows of every input are materialized and ranked together as above.
 
         Incremental (a model configured materialized='incremental', unique_key=['_source_file',
         '_file_row_number'], incremental_strategy='delete+insert'): a nightly run reads only the raw files not
@@ -255,11 +258,8 @@
     {%- set raw_key_hash = cx_key_hash(typed_key) -%}
     {#- the typing and checking pipeline runs on every new row; a two-pass full refresh runs it a second time on
         the rows of keys delivered more than once (dup_*), to rank them without materializing every row -#}
-    {%- set two_pass = rank_in_second_pass and not incremental_run -%}
-    {%- if two_pass and inputs | length > 1 -%}
-        {{ exceptions.raise_compiler_error("cx_stage_source: rank_in_second_pass supports one input, and '"
-            ~ table_name ~ "' has " ~ (inputs | length)) }}
-    {%- endif -%}
+    {%- set two_pass = rank_in_second_pass and not incremental_run
+        and inputs | length == 1 and not inputs[0].is_adapter -%}
     {%- set pipelines = [] -%}
     {%- for input in inputs -%}
         {%- do pipelines.append((input.prefix, input.prefix ~ 'raw_rows', input)) -%}
