@@ -39,7 +39,8 @@ channel_counts as (
 ),
 
 most_used_channels as (
-    -- the channel of most of their attempts (ties: alphabetical); an attempt's channel is never null
+    -- the channel of most of their attempts (ties: alphabetical); an attempt's channel is one of the contract's
+    -- (staging quarantines any other, cx_contract_values tests the attempts), never null
     select
         customer_id,
         case
