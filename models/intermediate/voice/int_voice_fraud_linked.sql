@@ -31,33 +31,31 @@ confirmed_cases as (
     where confirmed
 ),
 
-attempts_of_case_customers as (
-    -- the only attempts a case can link to: those of its customer and those of its contact. Narrowing to them
-    -- first keeps the model from reading every voice attempt of the history each night (same links).
-    select attempts.attempt_id
-    from attempts
-    where attempts.customer_id in (select confirmed_cases.customer_id from confirmed_cases)
-),
-
-attempts_of_case_contacts as (
-    select contacts.initial_contact_id as attempt_id
+case_contacts as (
+    -- the contacts a confirmed case names, with their attempt
+    select
+        contacts.contact_id,
+        contacts.initial_contact_id as attempt_id
     from contacts
     where contacts.contact_id in (select confirmed_cases.contact_id from confirmed_cases)
 ),
 
-voice_attempt_ids as (
-    -- two filtered reads unioned, not one read filtered by a union or by two IN lists: Spark 4.3 fails to
-    -- ship a union or an OR of subqueries inside a filter to its tasks (ClassCastException on UnionExec)
-    select voice_events.attempt_id
-    from voice_events
-    where voice_events.attempt_id in (select attempts_of_case_customers.attempt_id from attempts_of_case_customers)
-    union
-    select voice_events.attempt_id
-    from voice_events
-    where voice_events.attempt_id in (select attempts_of_case_contacts.attempt_id from attempts_of_case_contacts)
+case_customers as (
+    select distinct confirmed_cases.customer_id
+    from confirmed_cases
+    where confirmed_cases.customer_id is not null
 ),
 
-voice_attempts as (
+case_contact_attempts as (
+    select distinct case_contacts.attempt_id
+    from case_contacts
+),
+
+attempts_of_cases as (
+    -- the only attempts a case can link to: those of its customer and those of its contact, found in one read of
+    -- the attempts (each of them read once, so no engine keeps a copy of every attempt for a second read). Left
+    -- joins, not an OR of IN lists: Spark 4.3 fails to ship an OR or a union of subqueries inside a filter to its
+    -- tasks (ClassCastException on UnionExec).
     select
         attempts.attempt_id,
         attempts.customer_id,
@@ -65,21 +63,39 @@ voice_attempts as (
         attempts.ended_at,
         attempts.attempt_date
     from attempts
+    left join case_customers
+        on attempts.customer_id = case_customers.customer_id
+    left join case_contact_attempts
+        on attempts.attempt_id = case_contact_attempts.attempt_id
+    where
+        case_customers.customer_id is not null
+        or case_contact_attempts.attempt_id is not null
+),
+
+voice_attempt_ids as (
+    select distinct voice_events.attempt_id
+    from voice_events
+    where voice_events.attempt_id in (select attempts_of_cases.attempt_id from attempts_of_cases)
+),
+
+voice_attempts as (
+    select attempts_of_cases.*
+    from attempts_of_cases
     inner join voice_attempt_ids
-        on attempts.attempt_id = voice_attempt_ids.attempt_id
+        on attempts_of_cases.attempt_id = voice_attempt_ids.attempt_id
 ),
 
 linked_by_contact as (
     select
         confirmed_cases.fraud_case_id,
-        contacts.initial_contact_id as attempt_id,
+        case_contacts.attempt_id,
         true as is_contact_link,
         false as is_customer_window_link
     from confirmed_cases
-    inner join contacts
-        on confirmed_cases.contact_id = contacts.contact_id
+    inner join case_contacts
+        on confirmed_cases.contact_id = case_contacts.contact_id
     inner join voice_attempts
-        on contacts.initial_contact_id = voice_attempts.attempt_id
+        on case_contacts.attempt_id = voice_attempts.attempt_id
 ),
 
 linked_by_customer as (
