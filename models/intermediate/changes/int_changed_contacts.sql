@@ -10,7 +10,8 @@
 {%- set watermark = cx_change_watermark() %}
 with
 
-contacts as (
+-- inlined (cx_cte_inlined): each reference reads only tonight's rows or the changed customers' rows of the table
+contacts as {{ cx_cte_inlined() }} (
     select * from {{ ref('base_platform__contacts') }}
 ),
 
@@ -18,7 +19,7 @@ events as (
     select * from {{ ref('base_platform__contact_events') }}
 ),
 
-customers as (
+customers as {{ cx_cte_inlined() }} (
     select * from {{ ref('base_crm__customers') }}
 ),
 

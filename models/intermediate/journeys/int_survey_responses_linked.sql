@@ -15,7 +15,9 @@
 {%- set link_days = var('survey_link_window_days') -%}
 with
 
-all_responses as (
+-- the imports read more than once are inlined (cx_cte_inlined): a night reads the few rows it recomputes from each
+-- stored table instead of a copy of all of them
+all_responses as {{ cx_cte_inlined() }} (
     select * from {{ ref('stg_platform__survey_responses') }}
 ),
 
@@ -23,15 +25,15 @@ all_accepted_contacts as (
     select * from {{ ref('stg_platform__contacts') }}
 ),
 
-all_contacts_in_scope as (
+all_contacts_in_scope as {{ cx_cte_inlined() }} (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-all_attempts as (
+all_attempts as {{ cx_cte_inlined() }} (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
-all_journeys as (
+all_journeys as {{ cx_cte_inlined() }} (
     select * from {{ ref('int_journeys_aggregated') }}
 ),
 
@@ -44,7 +46,7 @@ changed_journeys as (  -- noqa: ST03
 ),
 {%- if is_incremental() %}
 
-stored as (
+stored as {{ cx_cte_inlined() }} (
     select
         response_id,
         journey_id
