@@ -3,9 +3,7 @@
     for the CRM preference: an intermediate model does not read a mart. -#}
 with
 
--- inlined (cx_cte_inlined): read twice (the version counts and the current versions), each read of the stored
--- table costs less than a copy of it
-customer_versions as {{ cx_cte_inlined() }} (
+customer_versions as (
     select * from {{ ref('dim_customers_history') }}
 ),
 
