@@ -625,13 +625,16 @@ class Bench:
         }
 
     def _full_started_epoch(self) -> float:
-        """When the full refresh of an earlier invocation started (from its run_results.json)."""
-        try:
-            results = json.loads((self.target_full / "run_results.json").read_text())
-            finished = dt.datetime.fromisoformat(results["metadata"]["generated_at"].replace("Z", "+00:00"))
-            return finished.timestamp() - float(results["elapsed_time"])
-        except (OSError, ValueError, KeyError):
-            return 0.0
+        """When the full refresh of an earlier invocation started (its run_results.json, or the copy the
+        full-refresh phase keeps of its first run); 0 when unknown (a night then reads every raw file)."""
+        for path in (self.target_full / "run_results.json", self.root / "run_results_full_1.json"):
+            try:
+                results = json.loads(path.read_text())
+                generated = results["metadata"]["generated_at"].replace("Z", "+00:00")
+                return dt.datetime.fromisoformat(generated).timestamp() - float(results["elapsed_time"])
+            except (OSError, ValueError, KeyError):
+                continue
+        return 0.0
 
     @staticmethod
     def _run_record(live: Path) -> dict:

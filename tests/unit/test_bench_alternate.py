@@ -1,0 +1,70 @@
+"""scripts/bench/alternate.py: how versions are found, what it needs first, and the medians it reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripts.bench import alternate
+
+
+def _night(wall: float, build: float, nodes: dict[str, float]) -> dict:
+    models = sum(v for k, v in nodes.items() if not k.startswith("test."))
+    tests = sum(v for k, v in nodes.items() if k.startswith("test."))
+    figures = {"wall_s": wall, "build_s": build, "model_thread_s": models, "test_thread_s": tests}
+    return {**figures, "nodes": nodes}
+
+
+def test_render_reports_medians_and_lists_the_largest_model_differences_first() -> None:
+    runs = [
+        {"side": "old", "night": _night(60.0, 50.0, {"slow": 4.0, "same": 1.0, "test.a": 0.5})},
+        {"side": "new", "night": _night(55.0, 45.0, {"slow": 1.0, "same": 1.1, "test.a": 9.0})},
+        {"side": "new", "night": _night(57.0, 47.0, {"slow": 2.0, "same": 0.9, "test.a": 9.0})},
+        {"side": "old", "night": _night(64.0, 54.0, {"slow": 6.0, "same": 1.0, "test.a": 0.5})},
+    ]
+    text = alternate.render(runs, "night", top=5)
+    lines = text.splitlines()
+    assert lines[0] == "### one-day nights (2 per version)"
+    assert "| old | 62.00 | 52.00 | 6.00 | 0.50 |" in lines  # medians of 60/64, 50/54, 5+1/7+1 thread-s
+    assert "| new | 56.00 | 46.00 | 2.50 | 9.00 |" in lines
+    rows = [line for line in lines if line.startswith("| ") and "|---" not in line]
+    models = [row.split(" | ")[0].lstrip("| ") for row in rows]
+    # models only (a data test is not a model), largest |new - old| first: slow 5.0 -> 1.5, same 1.0 -> 1.0
+    assert models[-2:] == ["slow", "same"]
+    assert "| slow | 5.00 | 1.50 | -3.50 |" in lines
+
+
+def test_render_is_empty_for_a_kind_of_night_that_did_not_run() -> None:
+    runs = [{"side": "old", "night": _night(1, 1, {})}, {"side": "new", "night": _night(1, 1, {})}]
+    assert alternate.render(runs, "noop", top=5) == ""
+
+
+def test_a_project_directory_is_taken_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "dbt_project.yml").write_text("name: x\n")
+    assert alternate.resolve_tree(str(tmp_path), tmp_path / "work") == tmp_path.resolve()
+
+
+def test_neither_a_directory_nor_a_revision_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(alternate.AlternateError, match="neither a dbt project directory nor a revision"):
+        alternate.resolve_tree("no-such-revision-0000", tmp_path)
+
+
+def test_without_the_benchmark_data_it_says_which_command_makes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert alternate.main(["--old", "HEAD", "--scale", "S", "--work-dir", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "no benchmark data for scale S" in error
+    assert "python -m scripts.benchmark --scales S --reuse-data --phases full" in error
+
+
+def test_node_times_keys_models_by_name_and_tests_by_unique_id() -> None:
+    results = {
+        "results": [
+            {"unique_id": "model.cx_outcomes.int_x", "execution_time": 1.5},
+            {"unique_id": "test.cx_outcomes.unique_x.abc", "execution_time": 0.25},
+        ]
+    }
+    assert alternate.node_times(results) == {"int_x": 1.5, "test.cx_outcomes.unique_x.abc": 0.25}
+    assert alternate.node_times(None) == {}
