@@ -4,7 +4,7 @@
     python -m scripts.bench.alternate --old ../other_tree --scale L --pairs 3 --noop
 
 A change to a model's SQL is judged on a shared machine by running the old and the new version in turn, on the
-same data, and comparing the models' own times: whole nights of one version vary by 15 % within an hour there.
+same data, and comparing the models' own times: one version's whole nights vary by a fifth in an hour there.
 This runs what the benchmark's nightly phase runs (scripts/benchmark.py, --nightly-adopt) for both versions:
 each night starts from the scale's full-refresh warehouse, copied and adopted as that version's published
 build (scripts.nightly.adopt: its state and its dbt manifest), then `scripts.nightly` runs from that version's
