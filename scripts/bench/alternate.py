@@ -206,13 +206,13 @@ def main(argv: list[str] | None = None) -> int:
                     f"{args.scale}: {side}: night {night['wall_s']:.1f} s, build step {night['build_s']} s, "
                     f"{night['model_thread_s']:.1f} model + {night['test_thread_s']:.1f} test thread-s"
                 )
-    except AlternateError as error:
+    except (AlternateError, RuntimeError) as error:  # RuntimeError: the warehouse could not be adopted
         print(f"alternate: {error}", file=sys.stderr)
         return 1
     finally:
         bench._unappend(appended)
-    report = "".join(render(runs, kind, args.top) + "\n" for kind in ("night", "noop"))
-    print(report, end="")
+    sections = [render(runs, kind, args.top) for kind in ("night", "noop")]
+    print("\n".join(section for section in sections if section), end="")
     if args.json:
         document = {"scale": args.scale, "trees": {k: str(v) for k, v in trees.items()}, "runs": runs}
         args.json.write_text(json.dumps(document, indent=2) + "\n")
