@@ -418,18 +418,18 @@ class Bench:
         has_nightly = (self.project / "scripts" / "nightly.py").exists()
         return self._nightly_script() if has_nightly else self._nightly_dbt()
 
-    def _append(self) -> dict:
+    def append_day(self) -> dict:
         if self.args.append_mode == "generator":
             log(f"{self.scale.name}: generate_data --append-day")
             return data.generator_append(self.raw, self.project, self.env(), self.log_file)
         return data.append_last_day(self.root / "source", self.raw)
 
-    def _unappend(self, appended: dict) -> None:
+    def remove_appended_day(self, appended: dict) -> None:
         if appended.get("mode") == "partition":
             for table in data.tables(self.raw):
                 data.remove(self.raw / table / f"load_date={appended['load_date']}")
 
-    def _nightly_cmd(self) -> tuple[list[str], dict[str, str], Path]:
+    def nightly_cmd(self) -> tuple[list[str], dict[str, str], Path]:
         live = self.root / "nightly" / "cx.duckdb"
         cmd = [sys.executable, "-m", "scripts.nightly", "--raw-dir", str(self.raw), "--warehouse", str(live)]
         return cmd, self.env(CX_WAREHOUSE=str(live)), live
@@ -438,14 +438,14 @@ class Bench:
         """scripts.nightly --full-refresh on a new warehouse; its run record's steps include dbt's build."""
         if "nightly_full" in self.cache:
             return self.cache["nightly_full"]
-        cmd, env, live = self._nightly_cmd()
+        cmd, env, live = self.nightly_cmd()
         data.remove(live.parent)
         log(f"{self.scale.name}: nightly --full-refresh")
         full = procmon.run([*cmd, "--full-refresh"], env=env, cwd=self.project, log_file=self.log_file)
         if not full.ok:
             raise RuntimeError(f"nightly --full-refresh failed (exit {full.returncode}):\n{full.stdout_tail}")
-        record = self._run_record(live)
-        results = self._nightly_run_results(live)
+        record = self.run_record(live)
+        results = self.nightly_run_results(live)
         self.cache["nightly_full"] = full.as_dict() | {
             "steps": record.get("steps"),
             "top_models": top_nodes(results) if results else None,
@@ -457,7 +457,7 @@ class Bench:
         """--nightly-adopt: publish the full-refresh warehouse as the nightly's, with the build state the
         nightly itself writes (scripts.nightly.adopt: its ops.nightly_state and the build's dbt manifest), so
         the incremental run starts without a second full build (used at scale L)."""
-        _, env, live = self._nightly_cmd()
+        _, env, live = self.nightly_cmd()
         data.remove(live.parent)
         live.parent.mkdir(parents=True)
         warehouse.clone_or_copy(self.warehouse_full, live)
@@ -476,7 +476,7 @@ class Bench:
         return {"adopted": True, "wall_s": None, "note": "the full-refresh warehouse (no second build)"}
 
     def _nightly_script(self) -> dict:
-        cmd, env, live = self._nightly_cmd()
+        cmd, env, live = self.nightly_cmd()
         full = self.adopt_full_build() if self.args.nightly_adopt else self.nightly_full()
         base = self.root / "nightly_base.duckdb"
         # repeats restore the published warehouse first: only worth the copy when a run is short
@@ -490,7 +490,7 @@ class Bench:
             data.remove(base_state)
             if state.is_dir():
                 shutil.copytree(state, base_state)
-        appended = self._append()
+        appended = self.append_day()
         log(
             f"{self.scale.name}: appended {appended.get('load_date', 'one day')} "
             f"({appended.get('rows', '?')} rows)"
@@ -504,10 +504,10 @@ class Bench:
                     shutil.copytree(base_state, state)
             log(f"{self.scale.name}: nightly incremental run {i + 1}")
             m = procmon.run(cmd, env=env, cwd=self.project, log_file=self.log_file)
-            record = self._run_record(live)
+            record = self.run_record(live)
             if not m.ok and not (record.get("steps") or {}).get("build"):
                 raise RuntimeError(f"nightly failed (exit {m.returncode}):\n{m.stdout_tail}")
-            results = self._nightly_run_results(live)
+            results = self.nightly_run_results(live)
             return m.as_dict() | {
                 "run": i + 1,
                 "exit_code": m.returncode,
@@ -525,7 +525,7 @@ class Bench:
         # what a night pays before any data, and a night after a deploy that edited one mart
         noop = self._one_night("no-op nightly (nothing new)", cmd, env, self.project)
         edited = self._one_night(f"nightly after an edit of {EDITED_MART}", cmd, env, self._edited_project())
-        self._unappend(appended)
+        self.remove_appended_day(appended)
         data.remove(base)
         data.remove(base_state)
         med = median_run(runs)
@@ -548,10 +548,10 @@ class Bench:
         log(f"{self.scale.name}: {what}")
         env = env | {"DBT_PROFILES_DIR": str(project)}
         m = procmon.run(cmd, env=env, cwd=project, log_file=self.log_file)
-        record = self._run_record(self._nightly_cmd()[2])
+        record = self.run_record(self.nightly_cmd()[2])
         if not m.ok:
             raise RuntimeError(f"{what} failed (exit {m.returncode}):\n{m.stdout_tail}")
-        results = self._nightly_run_results(self._nightly_cmd()[2])
+        results = self.nightly_run_results(self.nightly_cmd()[2])
         return m.as_dict() | {
             "rebuild": record.get("rebuild"),
             "steps": record.get("steps"),
@@ -581,7 +581,7 @@ class Bench:
         """--full-via-nightly: the full refresh is dbt's build step inside scripts.nightly --full-refresh, so
         scale L builds once instead of twice; the replay then reads the nightly's target and warehouse."""
         full = self.nightly_full()
-        _, _, live = self._nightly_cmd()
+        _, _, live = self.nightly_cmd()
         self.target_full = live.parent / ".build" / "target"
         self.warehouse_full = live
         build_s = (full.get("steps") or {}).get("build")
@@ -600,7 +600,7 @@ class Bench:
         data.remove(live.parent)
         live.parent.mkdir(parents=True)
         warehouse.clone_or_copy(self.warehouse_full, live)
-        appended = self._append()
+        appended = self.append_day()
         target = self.root / "target_nightly"
         env = self.env(CX_WAREHOUSE=str(live), DBT_TARGET_PATH=str(target))
         log(f"{self.scale.name}: dbt build (no --full-refresh) after the new day")
@@ -610,7 +610,7 @@ class Bench:
             cwd=self.project,
             log_file=self.log_file,
         )
-        self._unappend(appended)
+        self.remove_appended_day(appended)
         if not m.ok:
             raise RuntimeError(f"dbt build failed (exit {m.returncode}):\n{m.stdout_tail}")
         results = json.loads((target / "run_results.json").read_text())
@@ -637,14 +637,14 @@ class Bench:
         return 0.0
 
     @staticmethod
-    def _run_record(live: Path) -> dict:
+    def run_record(live: Path) -> dict:
         try:
             return json.loads((live.parent / "runs" / "latest.json").read_text())
         except (OSError, ValueError):
             return {}
 
     @staticmethod
-    def _nightly_run_results(live: Path) -> dict | None:
+    def nightly_run_results(live: Path) -> dict | None:
         path = live.parent / ".build" / "target" / "run_results.json"
         try:
             return json.loads(path.read_text())

@@ -92,18 +92,12 @@ def resolve_tree(spec: str, work_dir: Path) -> Path:
     return tree
 
 
-def node_times(run_results: dict | None) -> dict[str, float]:
-    """Execution seconds per node: models by name, data tests by their unique id."""
-    times = {}
-    for result in (run_results or {}).get("results", []):
-        unique_id = result["unique_id"]
-        name = unique_id.split(".")[-1] if unique_id.startswith("model.") else unique_id
-        times[name] = float(result.get("execution_time") or 0.0)
-    return times
-
-
 def night_summary(measure: procmon.Measure, record: dict, run_results: dict | None) -> dict:
-    times = node_times(run_results)
+    """One night's figures: wall time, steps, the thread-seconds of models and data tests (the benchmark's
+    node_spans) and each model's seconds (its top_nodes, every model)."""
+    results = run_results or {}
+    spans = benchmark.node_spans(results)
+    every = len(results.get("results", []))
     steps = record.get("steps") or {}
     return {
         "wall_s": round(measure.wall_s, 2),
@@ -111,9 +105,9 @@ def night_summary(measure: procmon.Measure, record: dict, run_results: dict | No
         "load_1m": measure.load_summary()["mean"],
         "steps": steps,
         "build_s": steps.get("build"),
-        "model_thread_s": round(sum(v for k, v in times.items() if not k.startswith("test.")), 2),
-        "test_thread_s": round(sum(v for k, v in times.items() if k.startswith("test.")), 2),
-        "nodes": {k: round(v, 3) for k, v in times.items()},
+        "model_thread_s": spans.get("model", {}).get("sum_s", 0.0),
+        "test_thread_s": spans.get("test", {}).get("sum_s", 0.0),
+        "models": {row["name"]: row["s"] for row in benchmark.top_nodes(results, "model", n=every)},
     }
 
 
@@ -128,7 +122,7 @@ def one_version_nights(side: str, tree: Path, args: argparse.Namespace) -> dict:
     """The scale's full-refresh warehouse adopted by `tree`'s nightly, one night, a no-op night (--noop)."""
     bench = bench_for(tree, args)
     bench.adopt_full_build()
-    cmd, env, live = bench._nightly_cmd()
+    cmd, env, live = bench.nightly_cmd()
     nights = {}
     for kind in ("night", "noop") if args.noop else ("night",):
         log(f"{args.scale}: {side} ({tree.name}): {'no-op night' if kind == 'noop' else 'one-day night'}")
@@ -138,7 +132,7 @@ def one_version_nights(side: str, tree: Path, args: argparse.Namespace) -> dict:
                 f"the {side} version's nightly failed (exit {measure.returncode}); see {bench.log_file}:\n"
                 f"{measure.stdout_tail}"
             )
-        nights[kind] = night_summary(measure, bench._run_record(live), bench._nightly_run_results(live))
+        nights[kind] = night_summary(measure, bench.run_record(live), bench.nightly_run_results(live))
     data.remove(live.parent)
     return nights
 
@@ -164,12 +158,11 @@ def render(runs: list[dict], kind: str, top: int) -> str:
             for key in ("wall_s", "build_s", "model_thread_s", "test_thread_s")
         ]
         lines.append(f"| {side} | " + " | ".join("" if f is None else f"{f:.2f}" for f in figures) + " |")
-    nights = per_side["old"] + per_side["new"]
-    models = sorted({m for n in nights for m in n["nodes"] if not m.startswith("test.")})
+    models = sorted({model for night in per_side["old"] + per_side["new"] for model in night["models"]})
     rows = []
     for model in models:
-        old = median([n["nodes"][model] for n in per_side["old"] if model in n["nodes"]])
-        new = median([n["nodes"][model] for n in per_side["new"] if model in n["nodes"]])
+        old = median([n["models"][model] for n in per_side["old"] if model in n["models"]])
+        new = median([n["models"][model] for n in per_side["new"] if model in n["models"]])
         if old is not None and new is not None:
             rows.append((new - old, model, old, new))
     rows.sort(key=lambda row: -abs(row[0]))
@@ -192,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"alternate: {error}", file=sys.stderr)
         return 2
     bench = bench_for(trees["new"], args)
-    appended = bench._append()
+    appended = bench.append_day()
     log(f"{args.scale}: appended {appended['load_date']} ({appended['rows']:,} rows); {args.pairs} pair(s)")
     runs = []
     try:
@@ -210,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"alternate: {error}", file=sys.stderr)
         return 1
     finally:
-        bench._unappend(appended)
+        bench.remove_appended_day(appended)
     sections = [render(runs, kind, args.top) for kind in ("night", "noop")]
     print("\n".join(section for section in sections if section), end="")
     if args.json:

@@ -6,22 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from scripts.bench import alternate
+from scripts.bench import alternate, procmon
 
 
-def _night(wall: float, build: float, nodes: dict[str, float]) -> dict:
-    models = sum(v for k, v in nodes.items() if not k.startswith("test."))
-    tests = sum(v for k, v in nodes.items() if k.startswith("test."))
-    figures = {"wall_s": wall, "build_s": build, "model_thread_s": models, "test_thread_s": tests}
-    return {**figures, "nodes": nodes}
+def _night(wall: float, build: float, models: dict[str, float], tests: float) -> dict:
+    figures = {
+        "wall_s": wall,
+        "build_s": build,
+        "model_thread_s": sum(models.values()),
+        "test_thread_s": tests,
+    }
+    return {**figures, "models": models}
 
 
 def test_render_reports_medians_and_lists_the_largest_model_differences_first() -> None:
     runs = [
-        {"side": "old", "night": _night(60.0, 50.0, {"slow": 4.0, "same": 1.0, "test.a": 0.5})},
-        {"side": "new", "night": _night(55.0, 45.0, {"slow": 1.0, "same": 1.1, "test.a": 9.0})},
-        {"side": "new", "night": _night(57.0, 47.0, {"slow": 2.0, "same": 0.9, "test.a": 9.0})},
-        {"side": "old", "night": _night(64.0, 54.0, {"slow": 6.0, "same": 1.0, "test.a": 0.5})},
+        {"side": "old", "night": _night(60.0, 50.0, {"slow": 4.0, "same": 1.0}, 0.5)},
+        {"side": "new", "night": _night(55.0, 45.0, {"slow": 1.0, "same": 1.1}, 9.0)},
+        {"side": "new", "night": _night(57.0, 47.0, {"slow": 2.0, "same": 0.9}, 9.0)},
+        {"side": "old", "night": _night(64.0, 54.0, {"slow": 6.0, "same": 1.0}, 0.5)},
     ]
     text = alternate.render(runs, "night", top=5)
     lines = text.splitlines()
@@ -30,13 +33,13 @@ def test_render_reports_medians_and_lists_the_largest_model_differences_first() 
     assert "| new | 56.00 | 46.00 | 2.50 | 9.00 |" in lines
     rows = [line for line in lines if line.startswith("| ") and "|---" not in line]
     models = [row.split(" | ")[0].lstrip("| ") for row in rows]
-    # models only (a data test is not a model), largest |new - old| first: slow 5.0 -> 1.5, same 1.0 -> 1.0
+    # largest |new - old| first: slow 5.0 -> 1.5, same 1.0 -> 1.0
     assert models[-2:] == ["slow", "same"]
     assert "| slow | 5.00 | 1.50 | -3.50 |" in lines
 
 
 def test_render_is_empty_for_a_kind_of_night_that_did_not_run() -> None:
-    runs = [{"side": "old", "night": _night(1, 1, {})}, {"side": "new", "night": _night(1, 1, {})}]
+    runs = [{"side": "old", "night": _night(1, 1, {}, 0)}, {"side": "new", "night": _night(1, 1, {}, 0)}]
     assert alternate.render(runs, "noop", top=5) == ""
 
 
@@ -59,12 +62,18 @@ def test_without_the_benchmark_data_it_says_which_command_makes_it(
     assert "python -m scripts.benchmark --scales S --reuse-data --phases full" in error
 
 
-def test_node_times_keys_models_by_name_and_tests_by_unique_id() -> None:
+def test_a_night_lists_models_alone_and_sums_thread_seconds_per_kind() -> None:
     results = {
         "results": [
-            {"unique_id": "model.cx_outcomes.int_x", "execution_time": 1.5},
-            {"unique_id": "test.cx_outcomes.unique_x.abc", "execution_time": 0.25},
+            {"unique_id": "model.cx_outcomes.int_x", "execution_time": 1.5, "status": "success"},
+            {"unique_id": "model.cx_outcomes.int_y", "execution_time": 0.5, "status": "success"},
+            {"unique_id": "test.cx_outcomes.unique_x.abc", "execution_time": 0.25, "status": "pass"},
         ]
     }
-    assert alternate.node_times(results) == {"int_x": 1.5, "test.cx_outcomes.unique_x.abc": 0.25}
-    assert alternate.node_times(None) == {}
+    measure = procmon.Measure(
+        command=["x"], returncode=0, wall_s=3.0, peak_tree_rss_bytes=0, peak_process_rss_bytes=0
+    )
+    night = alternate.night_summary(measure, {"steps": {"build": 2.5}}, results)
+    assert night["models"] == {"int_x": 1.5, "int_y": 0.5}  # a data test is not a model
+    assert (night["model_thread_s"], night["test_thread_s"], night["build_s"]) == (2.0, 0.25, 2.5)
+    assert alternate.night_summary(measure, {}, None)["models"] == {}
