@@ -1,6 +1,7 @@
 {#- Every raw row of every table with its SPEC §6 status; the basis of quarantine and mart_data_quality.
     A view: it only unions the base tables, which are already materialised (incrementally for the big ones), so
-    a nightly build does not copy every raw row once more. -#}
+    a nightly build does not copy every raw row once more. _batch_at is the base row's stamp (the run that last
+    (re)wrote it, int_changed_loads); null for the platform objects' statuses views, recomputed by every build. -#}
 {{ config(materialized='view') }}
 {#- the SPEC §2 tables a platform adapter feeds (their base models carry _source_table and _excluded_reason) -#}
 {%- set adapted_tables = [] -%}
@@ -41,7 +42,8 @@ with
             {%- endif %}
             _source_file as source_file,
             _file_row_number as file_row_number,
-            _raw_row as raw_row
+            _raw_row as raw_row,
+            _batch_at
         from {{ ref('base_' ~ source_name ~ '__' ~ table_name) }}
     ),
 
@@ -64,7 +66,9 @@ unioned as (
             reason,
             source_file,
             file_row_number,
-            raw_row
+            raw_row,
+            -- recomputed from its parents' statuses by every build: no stamp of its own
+            cast(null as {{ dbt.type_timestamp() }}) as _batch_at
         from {{ ref(model_name) }}
     {%- endfor %}
 )
