@@ -17,7 +17,8 @@ changed_loads as (  -- noqa: ST03
     select * from {{ ref('int_changed_loads') }}
 ),
 
-row_statuses as (
+-- inlined (cx_cte_inlined): an incremental run reads it twice, each time only the rows of the changed loads
+row_statuses as {{ cx_cte_inlined() }} (
     select * from {{ ref('stg_quality__row_statuses') }}
 ),
 
@@ -32,7 +33,19 @@ recounted as (
     inner join changed_loads
         on
             row_statuses.table_name = changed_loads.table_name
-            and row_statuses.load_date is not distinct from changed_loads.load_date
+            and row_statuses.load_date = changed_loads.load_date
+    union all
+    -- the rows without a load_date are a load of their own, which `=` never matches (`is not distinct from` in
+    -- the join above kept DuckDB from pruning the base tables by load_date: 0.23 s against 0.02 at scale L)
+    select
+        row_statuses.table_name,
+        row_statuses.load_date,
+        row_statuses.status,
+        row_statuses.reason
+    from row_statuses
+    inner join changed_loads
+        on row_statuses.table_name = changed_loads.table_name
+    where row_statuses.load_date is null and changed_loads.load_date is null
     {%- endif %}
 ),
 
