@@ -19,8 +19,8 @@
     (journey_id, attempt_number). fct_attempts is a view over it.
     Incremental: a run recomputes the chains of int_changed_attempts (every changed contact's chain, under its old
     and new initial_contact_id) and, since journey assignment depends only on the attempts of one (customer,
-    intent), re-assigns every stored attempt of each pair that has a changed attempt, under its old pair (stored
-    here) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt
+    intent), re-assigns every stored attempt of each pair that has a changed attempt, under its old pair (its
+    stored row, int_replaced_attempts) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt
     ids, so the other pairs' rows stay valid. cx_replace deletes the rows it returns and those of the changed
     attempts first, so a chain left without contacts disappears as in a full refresh. -#}
 with
@@ -35,6 +35,11 @@ intents as (
 
 changed_attempts as (  -- noqa: ST03
     select * from {{ ref('int_changed_attempts') }}
+),
+
+replaced_attempts as (  -- noqa: ST03
+    -- the changed attempts as the last run stored them (read before this run rewrites them)
+    select * from {{ ref('int_replaced_attempts') }}
 ),
 
 contacts_in_chain_order as (
@@ -170,16 +175,14 @@ chained as (
 {%- if is_incremental() %}
 
 changed_pairs as (
-    -- the pairs of the changed attempts as stored by the last run (old) and as chained now (new). The stored
-    -- table is read three times, here and below, not through one CTE: DuckDB materialises a CTE read more than
+    -- the pairs of the changed attempts as stored by the last run (old: int_replaced_attempts) and as chained now
+    -- (new). The stored table is read twice below, not through one CTE: DuckDB materialises a CTE read more than
     -- once whole (every column of every stored attempt), separate reads are pruned and filtered each
     select
         customer_id,
         intent
-    from {{ this }}
-    where
-        customer_id is not null
-        and attempt_id in (select changed_attempts.attempt_id from changed_attempts)
+    from replaced_attempts
+    where customer_id is not null
     union
     select
         customer_id,

@@ -1,4 +1,14 @@
-{#- Each customer's attempts are counted per channel in one aggregate and the CRM preference taken with
+{{ config(
+    materialized='incremental',
+    incremental_strategy='cx_replace',
+    unique_key='customer_id',
+    replace_changed={'customer_id': 'int_changed_preference_customers'},
+) }}
+{#- Incremental: a customer's preference depends on their CRM versions and their identified attempts only, so a run
+    recomputes the customers of int_changed_preference_customers (CRM rows rewritten, attempts added, changed,
+    re-assigned or moved away); cx_replace deletes their stored rows first, so a customer left with neither a CRM
+    version nor an identified attempt disappears as in a full refresh.
+    Each customer's attempts are counted per channel in one aggregate and the CRM preference taken with
     cx_max_by, instead of ranking 2.9 M (customer, channel) counts and 1.9 M versions with window functions at
     scale L (benchmarks/results/fixes.md, eighteenth round). The channels in alphabetical order: a tie for the
     most used channel goes to the first. -#}
@@ -9,12 +19,22 @@
 {%- endfor %}
 with
 
+changed_customers as (  -- noqa: ST03
+    select * from {{ ref('int_changed_preference_customers') }}
+),
+
 customers as (
     select * from {{ ref('stg_crm__customers') }}
+    {%- if is_incremental() %}
+    where customer_id in (select changed_customers.customer_id from changed_customers)
+    {%- endif %}
 ),
 
 attempts as (
     select * from {{ ref('int_attempts_chained') }}
+    {%- if is_incremental() %}
+    where customer_id in (select changed_customers.customer_id from changed_customers)
+    {%- endif %}
 ),
 
 latest_versions as (
@@ -74,7 +94,8 @@ final as (
         case
             when crm_preferred_channel is not null then 'crm'
             when most_used_channel is not null then 'most_used'
-        end as preferred_channel_source
+        end as preferred_channel_source,
+        {{ cx_batch_at() }} as _batch_at
     from preferences_joined
 )
 
