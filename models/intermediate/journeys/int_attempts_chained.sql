@@ -20,9 +20,9 @@
     Incremental: a run recomputes the chains of int_changed_attempts (every changed contact's chain, under its old
     and new initial_contact_id) and, since journey assignment depends only on the attempts of one (customer,
     intent), re-assigns every stored attempt of each pair that has a changed attempt, under its old pair (its
-    stored row, int_replaced_attempts) and its new one; unidentified changed attempts are journeys of their own. Journey ids are first-attempt
-    ids, so the other pairs' rows stay valid. cx_replace deletes the rows it returns and those of the changed
-    attempts first, so a chain left without contacts disappears as in a full refresh. -#}
+    stored row, int_replaced_attempts) and its new one; unidentified changed attempts are journeys of their own.
+    Journey ids are first-attempt ids, so the other pairs' rows stay valid. cx_replace deletes the rows it returns
+    and those of the changed attempts first, so a chain left without contacts disappears as in a full refresh. -#}
 with
 
 contacts as (
