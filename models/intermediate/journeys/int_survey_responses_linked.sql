@@ -6,12 +6,13 @@
 ) }}
 {#- Incremental: a response's link depends on its own row, its contact (in scope? which attempt?), that attempt's
     journey, and its customer's identified journeys; its is_journey_score on the other responses of its journey.
-    A run recomputes (1) the responses of int_changed_survey_responses (row or contact rewritten), (2) the stored
+    A run links again (1) the responses of int_changed_survey_responses (row or contact rewritten), (2) the stored
     responses linked to a journey of int_changed_journeys, (3) the responses of every customer with a journey of
-    int_changed_journeys (a new or moved journey may now be the latest in their window), and (4) every stored
-    response of a journey that a response of (1)-(3) was or may now be linked to, so each journey's score is
-    ranked among all its responses again. Every other response keeps its row: nothing it depends on changed.
-    cx_replace first deletes the responses of int_changed_survey_responses, so one no longer accepted disappears. -#}
+    int_changed_journeys (a new or moved journey may now be the latest in their window). Then every journey one of
+    them was linked to before the run or is linked to now ranks its responses again (is_journey_score): its other
+    responses keep their stored link (nothing it depends on changed) and are rewritten with the new rank. Every
+    other response keeps its row. cx_replace first deletes the responses of int_changed_survey_responses, so one
+    no longer accepted disappears. -#}
 {%- set link_days = var('survey_link_window_days') -%}
 with
 
@@ -47,10 +48,7 @@ changed_journeys as (  -- noqa: ST03
 {%- if is_incremental() %}
 
 stored as {{ cx_cte_inlined() }} (
-    select
-        response_id,
-        journey_id
-    from {{ this }}
+    select * from {{ this }}
 ),
 
 changed_journey_customers as (
@@ -73,47 +71,13 @@ responses_changed as (
     from all_responses
     where all_responses.customer_id in (select changed_journey_customers.customer_id from changed_journey_customers)
 ),
-
-responses_changed_rows as (
-    select
-        all_responses.contact_id,
-        all_responses.customer_id
-    from all_responses
-    where all_responses.response_id in (select responses_changed.response_id from responses_changed)
-),
-
-journeys_touched as (
-    -- every journey a recomputed response was, or may now be, linked to
-    select stored.journey_id
-    from stored
-    where stored.response_id in (select responses_changed.response_id from responses_changed)
-    union
-    select all_journeys.journey_id
-    from all_journeys
-    where all_journeys.customer_id in (select responses_changed_rows.customer_id from responses_changed_rows)
-    union
-    select all_attempts.journey_id
-    from all_attempts
-    inner join all_contacts_in_scope
-        on all_attempts.attempt_id = all_contacts_in_scope.initial_contact_id
-    where all_contacts_in_scope.contact_id in (select responses_changed_rows.contact_id from responses_changed_rows)
-),
-
-responses_to_recompute as (
-    select responses_changed.response_id
-    from responses_changed
-    union
-    select stored.response_id
-    from stored
-    where stored.journey_id in (select journeys_touched.journey_id from journeys_touched)
-),
 {%- endif %}
 
 responses as (
     select all_responses.*
     from all_responses
     {%- if is_incremental() %}
-    where all_responses.response_id in (select responses_to_recompute.response_id from responses_to_recompute)
+    where all_responses.response_id in (select responses_changed.response_id from responses_changed)
     {%- endif %}
 ),
 
@@ -203,30 +167,76 @@ linked as (
         standard_scales.standard_min
         + (customer_candidates.score - customer_candidates.scale_min)
         * (standard_scales.standard_max - standard_scales.standard_min)
-        / (customer_candidates.scale_max - customer_candidates.scale_min) as score_rescaled
+        / (customer_candidates.scale_max - customer_candidates.scale_min) as score_rescaled,
+        -- fct_survey_responses is a view over this table and holds no salt (SPEC §7): the key is computed here
+        {{ cx_customer_key('customer_candidates.customer_id') }} as customer_key,
+        {{ cx_to_reporting_date('customer_candidates.responded_at') }} as response_date
     from customer_candidates
     inner join standard_scales
         on customer_candidates.survey_type = standard_scales.survey_type
     where customer_candidates.candidate_rank = 1
 ),
+{%- if is_incremental() %}
+
+journeys_touched as (
+    -- the journeys whose responses change: those a response linked again was linked to before the run, and those
+    -- it is linked to now
+    select stored.journey_id
+    from stored
+    where stored.response_id in (select responses_changed.response_id from responses_changed)
+    union
+    select linked.journey_id
+    from linked
+),
+
+responses_kept as (
+    -- the other responses of those journeys: their link stands (nothing it depends on changed); their rank is
+    -- computed again below
+    select
+        stored.response_id,
+        stored.contact_id,
+        stored.customer_id,
+        stored.survey_type,
+        stored.score,
+        stored.scale_min,
+        stored.scale_max,
+        stored.responded_at,
+        stored._loaded_at,
+        stored._load_date,
+        stored.journey_id,
+        stored.link_method,
+        stored.score_rescaled,
+        stored.customer_key,
+        stored.response_date
+    from stored
+    where
+        stored.journey_id in (select journeys_touched.journey_id from journeys_touched)
+        and stored.response_id not in (select responses_changed.response_id from responses_changed)
+),
+{%- endif %}
+
+responses_linked as (
+    select * from linked
+    {%- if is_incremental() %}
+    union all
+    select * from responses_kept
+    {%- endif %}
+),
 
 ranked as (
     select
-        linked.*,
-        -- fct_survey_responses is a view over this table and holds no salt (SPEC §7): the key is computed here
-        {{ cx_customer_key('linked.customer_id') }} as customer_key,
-        {{ cx_to_reporting_date('linked.responded_at') }} as response_date,
+        responses_linked.*,
         -- a journey's score of a type is its latest linked response of that type (ties: larger response_id)
         case
-            when linked.journey_id is not null
+            when responses_linked.journey_id is not null
                 then row_number() over (
-                    partition by linked.journey_id, linked.survey_type
-                    order by linked.responded_at desc, linked.response_id desc
+                    partition by responses_linked.journey_id, responses_linked.survey_type
+                    order by responses_linked.responded_at desc, responses_linked.response_id desc
                 ) = 1
             else false
         end as is_journey_score,
         {{ cx_batch_at() }} as _batch_at
-    from linked
+    from responses_linked
 )
 
 select * from ranked
