@@ -11,58 +11,60 @@
     explicit as_of is a changed var, which makes scripts.nightly rebuild from scratch. -#}
 with
 
-contacts as (
-    select * from {{ ref('stg_platform__contacts') }}
+changed_contacts as (  -- noqa: ST03
+    select * from {{ ref('int_changed_contacts') }}
 ),
 
-events as (
+contacts as {% if is_incremental() %}{{ cx_cte_materialized() }} {% endif %}(
+    -- a night reads tonight's contacts once, for both uses below (the view reads every stored contact: 0.6-1.1 s
+    -- a read at L)
+    select * from {{ ref('stg_platform__contacts') }}
+    {%- if is_incremental() %}
+    where contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {%- endif %}
+),
+
+events as {% if is_incremental() %}{{ cx_cte_materialized() }} {% endif %}(
+    -- every accepted event belongs to an accepted contact (base quarantines the others as orphans), so the
+    -- counts need no join with contacts; only the hold pairing below needs their disconnected_at. A night
+    -- reads tonight's contacts' events once, for the counts and the pairing
     select * from {{ ref('stg_platform__contact_events') }}
+    {%- if is_incremental() %}
+    where contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {%- endif %}
 ),
 
 as_of as (
     select * from {{ ref('int_as_of_resolved') }}
 ),
 
-changed_contacts as (  -- noqa: ST03
-    select * from {{ ref('int_changed_contacts') }}
-),
-
 contact_ends as (
-    -- a second, narrow read of the contacts for the hold pairing: one CTE read twice is materialised whole by
-    -- DuckDB (every column of every contact, 4-13 s a night at L), two reads are pruned and filtered each.
-    -- A night reads only tonight's contacts: unfiltered, the pairing's join hashed every accepted contact
-    -- (1.2 s at L on a night with nothing new)
+    -- a full refresh reads the contacts a second time, narrow, for the hold pairing: one CTE read twice is
+    -- materialised whole by DuckDB (every column of every contact, 4-13 s at L), two reads are pruned each. A
+    -- night's few contacts are read once (contacts above)
     select
         contact_id,
         disconnected_at
-    from {{ ref('stg_platform__contacts') }}
     {%- if is_incremental() %}
-    where contact_id in (select changed_contacts.contact_id from changed_contacts)
-    {%- endif %}
-),
-
-contact_events as (
-    -- every accepted event belongs to an accepted contact (base quarantines the others as orphans), so the
-    -- counts need no join with contacts; only the hold pairing below needs their disconnected_at
-    select events.*
-    from events
-    {%- if is_incremental() %}
-    where events.contact_id in (select changed_contacts.contact_id from changed_contacts)
+        from contacts
+    {%- else %}
+        from {{ ref('stg_platform__contacts') }}
     {%- endif %}
 ),
 
 hold_events as (
-    -- a second, narrow read of the events for the hold pairing, for the reason contact_ends gives: with the
-    -- pairing and the counts both reading contact_events, DuckDB fanned all 59 M events of L out to both
-    -- (this model alone at L, full refresh: 31 s and 67 CPU-seconds; 16 s and 31 with this read)
+    -- a full refresh reads the events a second time, narrow, for the hold pairing, for the reason contact_ends
+    -- gives: with the pairing and the counts both reading one CTE of the events, DuckDB fanned all 59 M events of L
+    -- out to both (this model alone at L, full refresh: 31 s and 67 CPU-seconds; 16 s and 31 with this read)
     select
         contact_id,
         event_id,
         event_type,
         event_at
-    from {{ ref('stg_platform__contact_events') }}
     {%- if is_incremental() %}
-    where contact_id in (select changed_contacts.contact_id from changed_contacts)
+        from events
+    {%- else %}
+        from {{ ref('stg_platform__contact_events') }}
     {%- endif %}
 ),
 
@@ -110,7 +112,7 @@ events_counted as (
         count(case when event_type = 'auth_attempt' and auth_result = 'fail' then 1 end) as failed_auths,
         count(case when event_type = 'sensitive_action' then 1 end) as sensitive_actions,
         max(case when event_type = 'auth_attempt' then synthetic_voice_score end) as max_synthetic_voice_score
-    from contact_events
+    from events
     group by contact_id
 ),
 
@@ -128,11 +130,7 @@ in_scope as (
     select contacts.*
     from contacts
     cross join as_of
-    where
-        contacts.initiated_at <= as_of.as_of
-    {% if is_incremental() %}
-            and contacts.contact_id in (select changed_contacts.contact_id from changed_contacts)
-        {% endif %}
+    where contacts.initiated_at <= as_of.as_of
 ),
 
 enriched as (
