@@ -7,7 +7,9 @@ A change to a model's SQL is judged on a shared machine by running the old and t
 same data, and comparing the models' own times: one version's whole nights vary by a fifth in an hour there.
 This runs what the benchmark's nightly phase runs (scripts/benchmark.py, --nightly-adopt) for both versions:
 each night starts from the scale's full-refresh warehouse, copied and adopted as that version's published
-build (scripts.nightly.adopt: its state and its dbt manifest), then `scripts.nightly` runs from that version's
+build (scripts.nightly.adopt: its state and its dbt manifest) with that version's views created on it (a night
+keeps the published file's views, so a view rewritten by one version would else be the same for both), then
+`scripts.nightly` runs from that version's
 tree on the dataset with its last day appended (appended once, removed at the end). With --noop a night with
 nothing new follows each one. Pairs run old, new, then new, old: a drift of the host's speed falls on both.
 
@@ -118,10 +120,32 @@ def bench_for(tree: Path, args: argparse.Namespace) -> benchmark.Bench:
     return benchmark.Bench(bench_args, data.SCALES[args.scale])
 
 
+def create_views(bench: benchmark.Bench, tree: Path, side: str, args: argparse.Namespace) -> None:
+    """`tree`'s views on the adopted copy (`dbt run` of the views only; a dbt target of its own, so the
+    nightly's parse cache stays as adopted)."""
+    _, env, live = bench.nightly_cmd()
+    target = args.work_dir / "alternate" / f"views_{side}"
+    env = env | {
+        "CX_WAREHOUSE": str(live),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(target / "logs"),
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    command = [str(dbt), "run", "--select", "config.materialized:view", "--project-dir", str(tree)]
+    measure = procmon.run(command, env=env, cwd=tree, log_file=bench.log_file)
+    if not measure.ok:
+        raise AlternateError(
+            f"creating the {side} version's views failed (exit {measure.returncode}); see {bench.log_file}:\n"
+            f"{measure.stdout_tail}"
+        )
+
+
 def one_version_nights(side: str, tree: Path, args: argparse.Namespace) -> dict:
-    """The scale's full-refresh warehouse adopted by `tree`'s nightly, one night, a no-op night (--noop)."""
+    """The scale's full-refresh warehouse adopted by `tree`'s nightly with `tree`'s views, one night, a no-op
+    night (--noop)."""
     bench = bench_for(tree, args)
     bench.adopt_full_build()
+    create_views(bench, tree, side, args)
     cmd, env, live = bench.nightly_cmd()
     nights = {}
     for kind in ("night", "noop") if args.noop else ("night",):
