@@ -77,3 +77,54 @@ def test_a_night_lists_models_alone_and_sums_thread_seconds_per_kind() -> None:
     assert night["models"] == {"int_x": 1.5, "int_y": 0.5}  # a data test is not a model
     assert (night["model_thread_s"], night["test_thread_s"], night["build_s"]) == (2.0, 0.25, 2.5)
     assert alternate.night_summary(measure, {}, None)["models"] == {}
+
+
+class _Bench:
+    """What create_views uses of a benchmark.Bench: the nightly's environment and live file, the log."""
+
+    def __init__(self, root: Path) -> None:
+        self.live = root / "nightly" / "cx.duckdb"
+        self.log_file = root / "bench.log"
+
+    def nightly_cmd(self) -> tuple[list[str], dict[str, str], Path]:
+        return ["nightly"], {"CX_WAREHOUSE": "elsewhere", "CX_RAW_DIR": "raw"}, self.live
+
+
+def test_each_version_creates_its_own_views_on_the_adopted_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def fake_run(command: list[str], env: dict[str, str], cwd: Path, log_file: Path) -> procmon.Measure:
+        calls.append((command, env, cwd))
+        return procmon.Measure(command, 0, 1.0, 0, None)
+
+    monkeypatch.setattr(alternate.procmon, "run", fake_run)
+    args = alternate.parse_args(["--old", "HEAD", "--work-dir", str(tmp_path)])
+    tree = tmp_path / "tree_old"
+    alternate.create_views(_Bench(tmp_path), tree, "old", args)
+    [(command, env, cwd)] = calls
+    assert command[1:] == ["run", "--select", "config.materialized:view", "--project-dir", str(tree)]
+    assert cwd == tree
+    assert env["CX_WAREHOUSE"] == str(
+        tmp_path / "nightly" / "cx.duckdb"
+    )  # the adopted copy, not the published file
+    assert env["DBT_TARGET_PATH"] == str(
+        tmp_path / "alternate" / "views_old"
+    )  # the nightly's parse cache untouched
+    assert env["CX_RAW_DIR"] == "raw"
+
+
+def test_a_version_whose_views_fail_stops_with_the_log_to_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        alternate.procmon,
+        "run",
+        lambda command, **_: procmon.Measure(command, 2, 1.0, 0, None, stdout_tail="boom"),
+    )
+    args = alternate.parse_args(["--old", "HEAD", "--work-dir", str(tmp_path)])
+    with pytest.raises(
+        alternate.AlternateError, match=r"creating the new version's views failed .*bench\.log"
+    ):
+        alternate.create_views(_Bench(tmp_path), tmp_path / "tree", "new", args)
