@@ -25,9 +25,9 @@
         with the rows already stored for the same keys, so a later delivery supersedes the stored row and a
         bad one never replaces it; for child tables the stored `orphan` rows whose parent is now accepted are
         re-checked too (the orphan check and that re-check look the parents up among those the new rows and the
-        stored orphans name, read in one pass: orphan_parents). Every re-ranked row is rewritten with _batch_at = this run's start (cx_batch_at), which
-        is how incremental models downstream find the keys that changed. A row lands in exactly the state a
-        full refresh gives it.
+        stored orphans name, read in one pass: orphan_parents). Every re-ranked row is rewritten with _batch_at =
+        this run's start (cx_batch_at), which is how incremental models downstream find the keys that changed. A
+        row lands in exactly the state a full refresh gives it.
 
         Platform adapters (SPEC §8, macros/cx_platform_adapters.sql): when an adapter maps its records onto this
         table, the rows of its mapping (a macro, inlined) are a second input, typed and checked by the same rules and ranked

@@ -19,8 +19,6 @@ with
 base as (
     select * from {{ ref('base_platform__contacts') }}
 ),
-
-
 {%- if salesforce_on %}
 
 salesforce_contacts as (
