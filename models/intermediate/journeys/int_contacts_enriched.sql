@@ -9,13 +9,15 @@
     int_changed_contacts (contact row or events rewritten) and first deletes their stored rows (cx_replace). With
     the default as_of every accepted contact is in scope (initiated_at <= its disconnected_at <= as_of); a changed
     explicit as_of is a changed var, which makes scripts.nightly rebuild from scratch. -#}
+{#- a night's contacts and events are few: each is read once and kept for its two uses below -#}
+{%- set night_materialized = cx_cte_materialized() ~ ' ' if is_incremental() else '' %}
 with
 
 changed_contacts as (  -- noqa: ST03
     select * from {{ ref('int_changed_contacts') }}
 ),
 
-contacts as {% if is_incremental() %}{{ cx_cte_materialized() }} {% endif %}(
+contacts as {{ night_materialized }}(
     -- a night reads tonight's contacts once, for both uses below (the view reads every stored contact: 0.6-1.1 s
     -- a read at L)
     select * from {{ ref('stg_platform__contacts') }}
@@ -24,7 +26,7 @@ contacts as {% if is_incremental() %}{{ cx_cte_materialized() }} {% endif %}(
     {%- endif %}
 ),
 
-events as {% if is_incremental() %}{{ cx_cte_materialized() }} {% endif %}(
+events as {{ night_materialized }}(
     -- every accepted event belongs to an accepted contact (base quarantines the others as orphans), so the
     -- counts need no join with contacts; only the hold pairing below needs their disconnected_at. A night
     -- reads tonight's contacts' events once, for the counts and the pairing
@@ -54,8 +56,8 @@ contact_ends as (
 
 hold_events as (
     -- a full refresh reads the events a second time, narrow, for the hold pairing, for the reason contact_ends
-    -- gives: with the pairing and the counts both reading one CTE of the events, DuckDB fanned all 59 M events of L
-    -- out to both (this model alone at L, full refresh: 31 s and 67 CPU-seconds; 16 s and 31 with this read)
+    -- gives: with the pairing and the counts both reading one CTE of the events, DuckDB fanned all 59 M events of
+    -- L out to both (this model alone at L, full refresh: 31 s and 67 CPU-seconds; 16 s and 31 with this read)
     select
         contact_id,
         event_id,
