@@ -34,7 +34,9 @@ def test_cx_relationships_fails_on_a_missing_parent(test_warehouse: Path, test_r
     assert result.returncode == 1, result.stdout[-3000:]
     failures = [line for line in result.stdout.splitlines() if " FAIL " in line]
     # the survey responses of the deleted journey; the attempts of that journey; the contacts of the attempt
-    assert any("cx_relationships_fct_survey_responses_journey_id_" in line for line in failures), failures
+    assert any("cx_relationships_int_survey_responses_linked_journey_id_" in line for line in failures), (
+        failures
+    )
     assert any("cx_relationships_int_attempts_chained_journey_id_" in line for line in failures), failures
     assert any("cx_relationships_int_contacts_enriched_initial_contact_id_" in line for line in failures), (
         failures

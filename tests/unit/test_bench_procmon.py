@@ -39,3 +39,16 @@ def test_tree_rss_counts_a_grandchilds_memory(tmp_path: Path) -> None:
         shell.kill()
         shell.wait()
     assert procmon.tree_rss(shell.pid) == 0  # gone
+
+
+def test_run_settles_the_disk_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the writeback of what ran before is not the measured command's: os.sync comes before the command starts
+    events: list[str] = []
+    marker = tmp_path / "started"
+    monkeypatch.setattr(procmon.os, "sync", lambda: events.append("sync" if not marker.exists() else "late"))
+    measure = procmon.run(
+        [sys.executable, "-c", f"import pathlib; pathlib.Path({str(marker)!r}).touch()"], env={}, cwd=tmp_path
+    )
+    assert measure.returncode == 0
+    assert events == ["sync"]
+    assert marker.exists()

@@ -9,7 +9,10 @@ journeys as (
 ),
 
 preferences as (
+    -- only the customers with a preferred channel: the left join below gives the others a null preferred_channel
+    -- either way, and the filter lets DuckDB hash these 1.4 M rows, not the 5.1 M journeys (scale L)
     select * from {{ ref('int_customers_preferences_resolved') }}
+    where preferred_channel is not null
 ),
 
 rated_journeys as (

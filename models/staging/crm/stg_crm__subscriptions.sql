@@ -16,7 +16,8 @@ accepted as (
         cancel_reason,
         updated_at,
         _loaded_at,
-        _load_date
+        _load_date,
+        _batch_at
     from base
     where _status = 'accepted'
 ),

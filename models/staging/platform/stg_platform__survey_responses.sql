@@ -15,7 +15,8 @@ accepted as (
         scale_max,
         responded_at,
         _loaded_at,
-        _load_date
+        _load_date,
+        _batch_at
     from base
     where _status = 'accepted'
 ),
