@@ -96,16 +96,14 @@ class Measure:
         }
 
 
-def settle_disk() -> float:
-    """Write every dirty page back to disk (os.sync) and return the seconds it took.
+def settle_disk() -> None:
+    """Write every dirty page back to disk (os.sync).
 
     Called before each measured command: a setup step that just wrote gigabytes (the benchmark's adopted copy
     of the L warehouse, 4.9 GB) otherwise leaves its writeback to the run measured next, whose own writes then
     wait behind it (a nightly's candidate copy took 9.0 s right after the adoption, 1.5-2.3 s on a settled
     disk). A scheduled night starts a day after the last write, on a settled disk."""
-    started = time.perf_counter()
     os.sync()
-    return time.perf_counter() - started
 
 
 def run(command: list[str], *, env: dict[str, str], cwd: Path, log_file: Path | None = None) -> Measure:
