@@ -517,6 +517,7 @@ class Bench:
                 "full_refresh_reason": record.get("full_refresh_reason"),
                 "candidate": record.get("candidate"),
                 "steps": record.get("steps"),
+                "build_start": record.get("build_start"),
                 "top_models": top_nodes(results) if results else None,
                 "spans": node_spans(results) if results else None,
             }

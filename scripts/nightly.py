@@ -337,7 +337,7 @@ def adopt(live: Path, raw_dir: str, run_id: str, started: float) -> None:
     the nightly's published build: parse the project into the nightly's target, keep that manifest and write
     ops.nightly_state into the file, so the next night continues incrementally (benchmark --nightly-adopt)."""
     target = dbt_target(live)
-    result = run_dbt(["parse"], raw_dir, warehouse.build_dir(live) / live.name, target)
+    result = run_dbt(["parse"], raw_dir, warehouse.candidate_path(live), target)
     if result.returncode != 0:  # dbt parse writes no run_results.json: its output is all there is
         raise RuntimeError(f"dbt parse failed: {result.error_from_output()}")
     inputs = build_inputs(raw_dir, None)
@@ -489,18 +489,20 @@ def _redacted_vars(vars_json: str | None) -> dict[str, Any] | None:
     return parsed
 
 
-def run_dbt(
+def start_dbt(
     args: list[str],
     raw_dir: str,
     candidate: Path,
     target: Path,
     lock_fd: int | None = None,
     extra_env: dict[str, str] | None = None,
-) -> dbt.DbtResult:
-    """One of the nightly's dbt commands: on the candidate, from raw_dir, in the nightly's target (its
-    environment is part of the key of dbt's partial-parse cache). Given the build lock's fd (a night's step,
-    not adopt()), dbt holds the lock too and its output is appended to the target's nightly_dbt.log."""
-    return dbt.run(
+    gated: bool = False,
+) -> dbt.DbtProcess:
+    """One of the nightly's dbt commands, started: on the candidate, from raw_dir, in the nightly's target
+    (its environment is part of the key of dbt's partial-parse cache). Given the build lock's fd (a night's
+    step, not adopt()), dbt holds the lock too and its output is appended to the target's nightly_dbt.log.
+    Gated, it opens the candidate only once told to (dbt.DbtProcess.open_gate)."""
+    return dbt.start(
         args,
         project_dir=PROJECT_DIR,
         target_path=target,
@@ -510,7 +512,20 @@ def run_dbt(
         extra_env=extra_env,
         pass_fds=() if lock_fd is None else (lock_fd,),
         log_file=None if lock_fd is None else target / "nightly_dbt.log",
+        gated=gated,
     )
+
+
+def run_dbt(
+    args: list[str],
+    raw_dir: str,
+    candidate: Path,
+    target: Path,
+    lock_fd: int | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> dbt.DbtResult:
+    """One of the nightly's dbt commands, run to its end (start_dbt)."""
+    return start_dbt(args, raw_dir, candidate, target, lock_fd, extra_env).wait()
 
 
 def dbt_target(live: Path) -> Path:
@@ -555,6 +570,8 @@ def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[st
 def _dbt_freshness(
     run: Run, candidate: Path, target: Path, lock_fd: int, moment: freshness.Reference
 ) -> dict[str, Any]:
+    # its own target directory: the night's build is already parsing in the nightly's target (start_build)
+    target = target / "freshness"
     result = run_dbt(
         _dbt_args(run, ["source", "freshness"]),
         run.raw_dir,
@@ -588,15 +605,43 @@ def _record_freshness(run: Run, note: dict[str, Any], result: dict[str, Any]) ->
         note["summary"] += f" (by {result.get('method')})"
 
 
+def _build_args(run: Run, full_refresh: bool, selection: list[str]) -> list[str]:
+    """A `dbt build` of the night (unit tests never; data tests unless --skip-tests)."""
+    command = ["build", "--exclude-resource-type", "unit_test", *(["test"] if run.args.skip_tests else [])]
+    return _dbt_args(run, command + selection + (["--full-refresh"] if full_refresh else []))
+
+
 def _build(
     run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: bool, selection: list[str]
 ) -> tuple[dbt.DbtResult, dict[str, Any] | None]:
-    """One `dbt build` (unit tests never; data tests unless --skip-tests); its result and run_results (None:
-    dbt stopped before writing them)."""
-    command = ["build", "--exclude-resource-type", "unit_test", *(["test"] if run.args.skip_tests else [])]
-    command += selection + (["--full-refresh"] if full_refresh else [])
-    result = run_dbt(_dbt_args(run, command), run.raw_dir, candidate, target, lock_fd)
+    """One `dbt build`; its result and run_results (None: dbt stopped before writing them)."""
+    result = run_dbt(_build_args(run, full_refresh, selection), run.raw_dir, candidate, target, lock_fd)
     return result, result.run_results()
+
+
+def _first_build(mode: str, state: Path | None) -> tuple[bool, list[str]]:
+    """(full refresh?, selection) of a night's first (usually only) `dbt build`, for its rebuild mode."""
+    if mode == "full":
+        return True, []
+    if mode == "incremental":
+        # the project is the published build's, and the candidate a copy of that file: its views are the ones
+        # this project would create, so they are kept (selectors.yml); every table and every test runs
+        return False, ["--selector", NIGHTLY_SELECTOR]
+    # "state": the unchanged nodes incrementally; _build_step rebuilds state:modified+ after it
+    return False, ["--exclude", "state:modified+", "--state", str(state)]
+
+
+def start_build(
+    run: Run, candidate: Path, target: Path, lock_fd: int, mode: str, state: Path | None
+) -> dbt.DbtProcess:
+    """Start the night's first `dbt build` before its candidate exists, held at its first connection
+    (scripts/ops/dbt_gated.py): dbt's start-up (imports, partial parse: about 4 s at scale L) runs while the
+    landing zone is checked, the live file copied and freshness measured. The build step opens the gate
+    (_build_step)."""
+    full_refresh, selection = _first_build(mode, state)
+    return start_dbt(
+        _build_args(run, full_refresh, selection), run.raw_dir, candidate, target, lock_fd, gated=True
+    )
 
 
 def _left_out(target: Path, run_results: dict[str, Any] | None, skip_tests: bool) -> list[str]:
@@ -614,22 +659,27 @@ def _left_out(target: Path, run_results: dict[str, Any] | None, skip_tests: bool
 
 
 def _build_step(
-    run: Run, candidate: Path, target: Path, lock_fd: int, mode: str, state: Path | None
+    run: Run,
+    candidate: Path,
+    target: Path,
+    lock_fd: int,
+    mode: str,
+    state: Path | None,
+    first: dbt.DbtProcess,
 ) -> tuple[dbt.DbtResult, dict[str, Any] | None]:
-    """The night's dbt build(s); fills run.record["rebuild"]["modified"]. One invocation unless some node
-    changed: then the unchanged rest incrementally, and state:modified+ (closed under descendants, so
-    nothing of the first run depends on it) from scratch."""
+    """The night's dbt build(s): `first` (start_build), its gate opened now; fills run.record["rebuild"]
+    ["modified"]. One invocation unless some node changed: then the unchanged rest incrementally, and
+    state:modified+ (closed under descendants, so nothing of the first run depends on it) from scratch."""
     rebuild = run.record["rebuild"]
-    if mode == "full":
-        return _build(run, candidate, target, lock_fd, True, [])
-    if mode == "incremental":
-        # the project is the published build's, and the candidate a copy of that file: its views are the ones
-        # this project would create, so they are kept (selectors.yml); every table and every test runs
-        return _build(run, candidate, target, lock_fd, False, ["--selector", NIGHTLY_SELECTOR])
-    state_args = ["--state", str(state)]
-    result, run_results = _build(
-        run, candidate, target, lock_fd, False, ["--exclude", "state:modified+", *state_args]
-    )
+    first.open_gate()
+    result = first.wait()
+    run_results = result.run_results()
+    run.record["build_start"] = {
+        "started_before_gate_s": first.seconds_before_gate(),
+        "waited_at_gate_s": dbt.waited_seconds(result.stderr),
+    }
+    if mode != "state":
+        return result, run_results
     left_out = _left_out(target, run_results, run.args.skip_tests) if result.returncode == 0 else []
     if result.returncode != 0 or not left_out:
         if result.returncode == 0:
@@ -638,11 +688,12 @@ def _build_step(
     rebuild["modified"] = sorted(
         unique_id.split(".")[-1] for unique_id in left_out if not unique_id.startswith("test.")
     )
-    first = run_results
+    first_results = run_results
     result, run_results = _build(
-        run, candidate, target, lock_fd, True, ["--select", "state:modified+", *state_args]
+        run, candidate, target, lock_fd, True, ["--select", "state:modified+", "--state", str(state)]
     )
-    return result, {"results": (first or {}).get("results", []) + (run_results or {}).get("results", [])}
+    results = (first_results or {}).get("results", []) + (run_results or {}).get("results", [])
+    return result, {"results": results}
 
 
 def execute(run: Run) -> None:
@@ -653,7 +704,7 @@ def execute(run: Run) -> None:
                 _execute_locked(run, lock_fd)
             finally:
                 if run.record["status"] != "success":
-                    warehouse.discard_candidate(warehouse.build_dir(run.live) / run.live.name)
+                    warehouse.discard_candidate(warehouse.candidate_path(run.live))
                     shutil.rmtree(state_dir(run.live, run.run_id), ignore_errors=True)
     except warehouse.WarehouseBusy as error:
         raise NightlyFailure("lock", EXIT_BUSY, str(error)) from error
@@ -667,6 +718,37 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
     definition = definition_digest()
     run.record["fingerprint"] = fingerprint(inputs)
     run.record["previous_run_id"] = previous["run_id"] if previous else None
+
+    # what the build will be is known before any step: the first dbt build starts now and parses while the
+    # steps before it run, held at its first connection until the build step (start_build)
+    try:
+        folded = warehouse.fold_wal(live)
+    except warehouse.WarehouseBusy as error:
+        raise NightlyFailure("candidate", EXIT_BUSY, str(error)) from error
+    mode, reason, state = decide_rebuild(
+        run.args, live, warehouse.file_state(live) is not None, previous, inputs, definition
+    )
+    candidate = warehouse.candidate_path(live)
+    first_build = start_build(run, candidate, target, lock_fd, mode, state)
+    try:
+        _steps(run, lock_fd, previous, inputs, definition, folded, (mode, reason, state), first_build)
+    finally:
+        first_build.cancel()  # a step before the build failed: dbt never opened the candidate
+
+
+def _steps(
+    run: Run,
+    lock_fd: int,
+    previous: dict[str, Any] | None,
+    inputs: dict[str, str],
+    definition: str,
+    folded: bool,
+    rebuild_decision: tuple[str, str | None, Path | None],
+    first_build: dbt.DbtProcess,
+) -> None:
+    live = run.live
+    target = dbt_target(live)
+    mode, reason, state = rebuild_decision
 
     with run.step("landing zone") as note:
         contract = contract_module.load(PROJECT_DIR)
@@ -694,14 +776,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
         )
 
     with run.step("candidate") as note:
-        try:
-            folded = warehouse.fold_wal(live)
-        except warehouse.WarehouseBusy as error:
-            raise NightlyFailure("candidate", EXIT_BUSY, str(error)) from error
         candidate, live_state, how = warehouse.prepare_candidate(live)
-        mode, reason, state = decide_rebuild(
-            run.args, live, live_state is not None, previous, inputs, definition
-        )
         run.record["rebuild"] = {"mode": mode, "modified": [], "reason": reason}
         run.record["candidate"] = how
         run.record["full_refresh"] = mode == "full"
@@ -721,7 +796,7 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
             _record_freshness(run, note, _freshness(run, candidate, target, lock_fd))
 
     with run.step("build") as note:
-        result, run_results = _build_step(run, candidate, target, lock_fd, mode, state)
+        result, run_results = _build_step(run, candidate, target, lock_fd, mode, state, first_build)
         models, tests = run_record.summarise_dbt(run_results)
         run.record["models"] = models
         run.record["tests"] = tests

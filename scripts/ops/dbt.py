@@ -5,10 +5,15 @@ tests all use it). The subprocess gets its own target path (artefacts never coll
 `target/`), inherits the build lock's file descriptor (so the lock is held for as long as dbt runs) and is
 killed by the kernel if this process dies (PR_SET_PDEATHSIG), so a killed nightly never leaves an
 orphaned dbt writing into the build directory. What failed is read from run_results.json.
+
+`run()` waits for the command; `start()` returns while it runs, and a gated start (scripts/ops/dbt_gated.py)
+lets dbt import and parse before the warehouse it will open exists (the nightly's build, started before its
+candidate copy).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import logging
@@ -16,14 +21,18 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 _PR_SET_PDEATHSIG = 1
 # what one invocation writes into its target path and this module reads back (deleted before each run)
@@ -31,6 +40,10 @@ RESULT_FILES = ("run_results.json", "sources.json")
 FAILED = ("error", "fail")  # run_results.json statuses of a node that failed
 BUILT_KINDS = ("model", "seed", "snapshot")  # the "model(s)" of a failure line
 TEST_KINDS = ("test", "unit_test")
+# what a gated command (scripts/ops/dbt_gated.py) says on stderr, and its exit code when told not to go on
+GATE_WAITING = "dbt_gated: parsed; waiting for go"
+GATE_OPENED = "dbt_gated: go after {seconds:.2f} s at the gate"
+GATE_EXIT_REFUSED = 3
 
 
 def environment(
@@ -68,7 +81,7 @@ def environment(
 
 def project_vars(project_dir: Path | None = None) -> dict[str, Any]:
     """dbt_project.yml's vars as written (unrendered): the one home of lists such as ai_interaction_types."""
-    path = (project_dir or Path(__file__).resolve().parents[2]) / "dbt_project.yml"
+    path = (project_dir or REPO_ROOT) / "dbt_project.yml"
     return dict((yaml.safe_load(path.read_text()) or {}).get("vars") or {})
 
 
@@ -152,6 +165,146 @@ def failure_line(result: DbtResult, run_results: dict[str, Any] | None) -> str:
     return "; ".join(parts) or result.error_from_output()
 
 
+@dataclass
+class DbtProcess:
+    """A dbt command running in the background (`start`); `wait` gives its DbtResult. A gated one
+    (scripts/ops/dbt_gated.py) parses the project, then waits for `open_gate` before its first connection."""
+
+    args: list[str]
+    process: subprocess.Popen
+    stdout: IO[str]
+    stderr: IO[str]
+    target_path: Path
+    log_file: Path | None
+    gated: bool
+    started: float
+    gate_opened: float | None = None
+    result: DbtResult | None = None
+
+    def open_gate(self) -> None:
+        """Let a gated command open its connection and go on (its warehouse is ready). Idempotent; a command
+        that already ended (it failed before the gate) is left for `wait` to report."""
+        if not self.gated or self.gate_opened is not None:
+            return
+        self.gate_opened = time.monotonic()
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write("go\n")
+            self.process.stdin.close()
+        except BrokenPipeError:  # it ended before the gate: wait() reads why
+            pass
+
+    def at_gate(self) -> bool:
+        """Whether a gated command has parsed and waits at its gate (its GATE_WAITING line)."""
+        if not self.gated or self.result is not None:
+            return False
+        self.stderr.flush()
+        self.stderr.seek(0)
+        return GATE_WAITING in self.stderr.read()
+
+    def seconds_before_gate(self) -> float | None:
+        """How long the command ran before its gate opened (the start-up it did while the caller worked)."""
+        return None if self.gate_opened is None else round(self.gate_opened - self.started, 2)
+
+    def wait(self) -> DbtResult:
+        """Open the gate if still closed, wait for the command to end and return its result."""
+        if self.result is None:
+            self.open_gate()
+            returncode = self.process.wait()
+            stdout, stderr = _read(self.stdout), _read(self.stderr)
+            self.result = DbtResult(self.args, returncode, stdout, stderr, self.target_path)
+            if self.log_file is not None:
+                self.log_file.parent.mkdir(parents=True, exist_ok=True)
+                with self.log_file.open("a") as handle:
+                    handle.write(f"$ dbt {' '.join(self.args)}\n{self.result.stdout}\n{self.result.stderr}\n")
+        return self.result
+
+    def cancel(self) -> None:
+        """Stop a command whose gate never opened (the steps before its build failed); never raises. Held at
+        its gate, it has opened no connection; killed while parsing, it leaves at most a partial-parse file
+        that dbt reads again or re-parses."""
+        if self.result is not None or self.gate_opened is not None:
+            return
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        self.process.wait()
+        for handle in (self.stdout, self.stderr):
+            handle.close()
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+
+
+def waited_seconds(stderr: str) -> float | None:
+    """How long a gated command waited at its gate (its GATE_OPENED line), None if it never got there."""
+    prefix, _, suffix = GATE_OPENED.partition("{seconds:.2f}")
+    for line in stderr.splitlines():
+        if line.startswith(prefix) and line.endswith(suffix):
+            return float(line[len(prefix) : len(line) - len(suffix)])
+    return None
+
+
+def _read(handle: IO[str]) -> str:
+    handle.seek(0)
+    text = handle.read()
+    handle.close()
+    return text
+
+
+def start(
+    args: list[str],
+    *,
+    project_dir: Path,
+    target_path: Path,
+    profiles_dir: Path | None = None,
+    raw_dir: Path | str | None = None,
+    warehouse: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    pass_fds: tuple[int, ...] = (),
+    log_file: Path | None = None,
+    gated: bool = False,
+) -> DbtProcess:
+    """Start `dbt <args>` in project_dir with its own target and log paths (see `run`). Gated, it runs as
+    `python -m scripts.ops.dbt_gated <args>` and opens no connection before `open_gate()`: start it before its
+    warehouse exists, open the gate once it does."""
+    target_path.mkdir(parents=True, exist_ok=True)
+    for name in RESULT_FILES:  # an earlier invocation's results are not this one's
+        (target_path / name).unlink(missing_ok=True)
+    env = environment(
+        profiles_dir=profiles_dir,
+        raw_dir=raw_dir,
+        warehouse=warehouse,
+        target_path=target_path,
+        extra=extra_env,
+        # logs/dbt.log at info, not debug: the debug log (every SQL statement, ~1 MB per no-op build at scale
+        # S) cost ~10 % of a no-op build's CPU (benchmarks/results/fixes.md); DBT_LOG_LEVEL_FILE=debug brings
+        # it back
+        defaults={"DBT_PROFILES_DIR": str(project_dir), "DBT_LOG_LEVEL_FILE": "info"},
+    )
+    if gated:
+        # the repo root on the path, so the child finds scripts.ops.dbt_gated whatever the project dir
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        command = [sys.executable, "-m", "scripts.ops.dbt_gated", *args]
+    else:
+        command = [executable(), *args]
+    log.debug("starting %s", " ".join(command))
+    # output to unnamed files, not pipes: nobody reads a gated command's output while it waits
+    # DbtProcess.wait (or cancel) closes them
+    stdout, stderr = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")  # noqa: SIM115
+    process = subprocess.Popen(
+        command,
+        cwd=project_dir,
+        env=env,
+        stdin=subprocess.PIPE if gated else subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+        pass_fds=pass_fds,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+    return DbtProcess(args, process, stdout, stderr, target_path, log_file, gated, time.monotonic())
+
+
 def run(
     args: list[str],
     *,
@@ -168,34 +321,14 @@ def run(
 
     Without `profiles_dir`, a DBT_PROFILES_DIR already set in this process's environment wins over
     project_dir."""
-    target_path.mkdir(parents=True, exist_ok=True)
-    for name in RESULT_FILES:  # an earlier invocation's results are not this one's
-        (target_path / name).unlink(missing_ok=True)
-    env = environment(
+    return start(
+        args,
+        project_dir=project_dir,
+        target_path=target_path,
         profiles_dir=profiles_dir,
         raw_dir=raw_dir,
         warehouse=warehouse,
-        target_path=target_path,
-        extra=extra_env,
-        # logs/dbt.log at info, not debug: the debug log (every SQL statement, ~1 MB per no-op build at scale
-        # S) cost ~10 % of a no-op build's CPU (benchmarks/results/fixes.md); DBT_LOG_LEVEL_FILE=debug brings
-        # it back
-        defaults={"DBT_PROFILES_DIR": str(project_dir), "DBT_LOG_LEVEL_FILE": "info"},
-    )
-    command = [executable(), *args]
-    log.debug("running %s", " ".join(command))
-    completed = subprocess.run(
-        command,
-        cwd=project_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        extra_env=extra_env,
         pass_fds=pass_fds,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    )
-    if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        with log_file.open("a") as handle:
-            handle.write(f"$ dbt {' '.join(args)}\n{completed.stdout}\n{completed.stderr}\n")
-    return DbtResult(args, completed.returncode, completed.stdout, completed.stderr, target_path)
+        log_file=log_file,
+    ).wait()

@@ -144,6 +144,11 @@ def clone_or_copy(source: Path, destination: Path) -> str:
     return CLONED
 
 
+def candidate_path(live: Path) -> Path:
+    """Where the candidate of a live file is built: warehouse/.build/<the live file's name>."""
+    return build_dir(live) / live.name
+
+
 def prepare_candidate(live: Path) -> tuple[Path, FileState | None, str | None]:
     """Make warehouse/.build/cx.duckdb: a copy (clone_or_copy) of the live file, or nothing for a first build.
 
@@ -156,7 +161,7 @@ def prepare_candidate(live: Path) -> tuple[Path, FileState | None, str | None]:
     directory.mkdir(parents=True, exist_ok=True)
     if os.stat(directory).st_dev != os.stat(live.parent).st_dev:
         raise PublishError(f"{directory} is not on the filesystem of {live}; os.replace would not be atomic")
-    candidate = directory / live.name
+    candidate = candidate_path(live)
     discard_candidate(candidate)
     state = file_state(live)
     how = clone_or_copy(live, candidate) if state is not None else None

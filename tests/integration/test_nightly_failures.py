@@ -53,6 +53,22 @@ sys.exit(nightly.main(sys.argv[1:]))
 """
 
 
+# the nightly with the freshness step on a form only dbt resolves: it falls back to `dbt source freshness`
+NIGHTLY_WITH_DBT_FRESHNESS = """
+import sys
+from scripts import nightly
+from scripts.ops import freshness
+
+
+def specs(*args, **kwargs):
+    raise freshness.Unsupported("a form only dbt resolves (test)")
+
+
+freshness.specs = specs
+sys.exit(nightly.main(sys.argv[1:]))
+"""
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small landing zone and the warehouse a first nightly published from it."""
@@ -202,6 +218,27 @@ def test_freshness_is_what_dbt_source_freshness_says(published, tmp_path: Path) 
         theirs = by_dbt[name]
         assert (ours["status"], ours["max_loaded_at"]) == (theirs["status"], theirs["max_loaded_at"]), name
         assert abs(ours["age_hours"] - theirs["max_loaded_at_time_ago_in_s"] / 3600) < 0.2, name
+
+
+def test_freshness_by_dbt_runs_beside_the_parsing_build(published) -> None:
+    """The fallback `dbt source freshness` runs while the night's build is parsing, held at its gate
+    (scripts/ops/dbt_gated.py): in its own target directory, on the candidate before the build opens it."""
+    raw, live = published
+    arguments = nightly_command(raw, live, freshness=True)[3:]
+    command = [sys.executable, "-c", NIGHTLY_WITH_DBT_FRESHNESS, *arguments]
+    result = subprocess.run(
+        command, cwd=PROJECT_DIR, env=nightly_env(), capture_output=True, text=True, check=False, timeout=1800
+    )
+    assert_published(result)
+    record = latest_record(live)
+    assert record["freshness"]["method"] == "dbt source freshness"
+    assert record["freshness"]["exit_code"] == 0
+    assert record["freshness"]["sources"], "dbt measured no source"
+    target = live.parent / ".build" / "target"
+    assert (target / "freshness" / "sources.json").exists()
+    assert not (target / "sources.json").exists()  # not in the build's target
+    assert record["build_start"]["started_before_gate_s"] > 0
+    assert record["build_start"]["waited_at_gate_s"] is not None
 
 
 def test_second_build_is_refused_while_one_holds_the_lock(published) -> None:

@@ -1,5 +1,6 @@
 """The benchmark report's Spark figures (scripts.benchmark --engine spark, issue #21): ratios against DuckDB's
-full refresh, the scale's Spark paragraph and the summary line, from a result as the benchmark writes it."""
+full refresh, the scale's Spark paragraph and the summary line, from a result as the benchmark writes it; and
+what a night's steps line says."""
 
 from __future__ import annotations
 
@@ -56,3 +57,10 @@ def test_without_spark_nothing_changes() -> None:
     assert result["spark_to_duckdb_ratio"] is None
     assert "Spark" not in "\n".join(report.scale_section("S", result))
     assert "spark" not in report.summary({"scales": {"S": result}})
+
+
+def test_night_steps_say_how_much_of_dbts_start_up_ran_before_the_build_step() -> None:
+    run = {"steps": {"candidate": 3.9, "build": 35.0}, "candidate": "copied"}
+    assert report.nightly_steps_text(run) == "candidate 3.9, build 35.0 (candidate copied)"
+    started = run | {"build_start": {"started_before_gate_s": 5.5, "waited_at_gate_s": 1.25}}
+    assert report.nightly_steps_text(started).endswith("; 4.2 s of dbt's start-up ran before the build step")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 from pathlib import Path
 
 import duckdb
@@ -382,3 +383,51 @@ def test_reconciliation_and_bounds_checks_are_read_from_the_dbt_build() -> None:
         ("dbt:tag:bounds", "skip"),
     ]
     assert all("dbt build" in c.detail and "dbt test --select tag:" in c.detail for c in standalone)
+
+
+class _Event:
+    """The part of a dbt EventMsg the gate reads."""
+
+    def __init__(self, name: str) -> None:
+        self.info = type("Info", (), {"name": name})()
+
+
+def test_gate_holds_dbt_at_its_first_connection_until_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts.ops import dbt_gated
+
+    stdin, stderr = io.StringIO("go\n"), io.StringIO()
+    gate = dbt_gated.Gate(stdin, stderr)
+    gate(_Event("FoundStats"))  # parsing: not yet
+    assert gate.waited_s is None and stdin.tell() == 0
+    gate(_Event(dbt_gated.GATE_EVENT))
+    assert gate.waited_s is not None and stdin.tell() == 3
+    assert dbt.GATE_WAITING in stderr.getvalue()
+    assert dbt.waited_seconds(stderr.getvalue()) == round(gate.waited_s, 2)
+    gate(_Event(dbt_gated.GATE_EVENT))  # once only: a second line is not read
+    assert stdin.tell() == 3
+
+    def refuse(code: int) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(dbt_gated.os, "_exit", refuse)
+    for said in ("", "no\n"):
+        with pytest.raises(SystemExit) as stopped:
+            dbt_gated.Gate(io.StringIO(said), io.StringIO())(_Event(dbt_gated.GATE_EVENT))
+        assert stopped.value.code == dbt.GATE_EXIT_REFUSED
+
+
+def test_gated_dbt_exit_codes_are_the_dbt_executables() -> None:
+    from scripts.ops import dbt_gated
+
+    def result(success: bool, exception: BaseException | None = None):
+        return type("Result", (), {"success": success, "exception": exception})()
+
+    assert dbt_gated.exit_code(result(True)) == 0
+    assert dbt_gated.exit_code(result(False)) == 1  # a node failed
+    assert dbt_gated.exit_code(result(False, RuntimeError("parse"))) == 2
+
+
+def test_waited_seconds_reads_only_the_gate_line() -> None:
+    stderr = "dbt_gated: parsed; waiting for go\ndbt_gated: go after 1.25 s at the gate\n"
+    assert dbt.waited_seconds(stderr) == 1.25
+    assert dbt.waited_seconds("Running with dbt=1.11\nEncountered an error") is None
