@@ -16,14 +16,19 @@ from tests.conftest import PROJECT_DIR
 SEED = ["seed", "--select", "channels"]
 
 
-def _start_at_gate(tmp_path: Path, raw_dir: Path, warehouse: Path, args: list[str]) -> dbt.DbtProcess:
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory: pytest.TempPathFactory, test_raw_dir: Path) -> tuple[Path, Path, Path]:
+    """(target, warehouse path, raw dir) shared by the tests: one dbt parse from nothing, then partial parses
+    (the warehouse path is part of the profile, so it stays the same; each test removes the file first)."""
+    root = tmp_path_factory.mktemp("dbt_gated")
+    return root / "target", root / "cx.duckdb", test_raw_dir
+
+
+def _start_at_gate(gated: tuple[Path, Path, Path], args: list[str]) -> dbt.DbtProcess:
+    target, warehouse, raw_dir = gated
+    warehouse.unlink(missing_ok=True)
     process = dbt.start(
-        args,
-        project_dir=PROJECT_DIR,
-        target_path=tmp_path / "target",
-        raw_dir=raw_dir,
-        warehouse=warehouse,
-        gated=True,
+        args, project_dir=PROJECT_DIR, target_path=target, raw_dir=raw_dir, warehouse=warehouse, gated=True
     )
     deadline = time.monotonic() + 300  # a first parse into a new target: 10-60 s
     while not process.at_gate():
@@ -37,9 +42,9 @@ def _start_at_gate(tmp_path: Path, raw_dir: Path, warehouse: Path, args: list[st
     return process
 
 
-def test_gated_dbt_opens_no_warehouse_before_its_gate(tmp_path: Path, test_raw_dir: Path) -> None:
-    warehouse = tmp_path / "cx.duckdb"
-    process = _start_at_gate(tmp_path, test_raw_dir, warehouse, SEED)
+def test_gated_dbt_opens_no_warehouse_before_its_gate(gated: tuple[Path, Path, Path]) -> None:
+    warehouse = gated[1]
+    process = _start_at_gate(gated, SEED)
     time.sleep(1)  # held: nothing is opened however long the gate stays shut
     assert not warehouse.exists()
     process.cancel()
@@ -47,9 +52,9 @@ def test_gated_dbt_opens_no_warehouse_before_its_gate(tmp_path: Path, test_raw_d
     assert not warehouse.exists()
 
 
-def test_gated_dbt_runs_as_dbt_once_its_gate_opens(tmp_path: Path, test_raw_dir: Path) -> None:
-    warehouse = tmp_path / "cx.duckdb"
-    process = _start_at_gate(tmp_path, test_raw_dir, warehouse, SEED)
+def test_gated_dbt_runs_as_dbt_once_its_gate_opens(gated: tuple[Path, Path, Path]) -> None:
+    warehouse = gated[1]
+    process = _start_at_gate(gated, SEED)
     duckdb.connect(str(warehouse)).execute("create table ready as select 1 as x").close()  # the candidate
     process.open_gate()
     result = process.wait()
@@ -65,16 +70,18 @@ def test_gated_dbt_runs_as_dbt_once_its_gate_opens(tmp_path: Path, test_raw_dir:
     assert {"ready", "channels"} <= tables  # built into the file that existed when the gate opened
 
 
-def test_gated_dbt_that_fails_before_its_gate_exits_as_dbt_would(tmp_path: Path, test_raw_dir: Path) -> None:
+def test_gated_dbt_that_fails_before_its_gate_exits_as_dbt_would(gated: tuple[Path, Path, Path]) -> None:
+    target, warehouse, raw_dir = gated
+    warehouse.unlink(missing_ok=True)
     process = dbt.start(
         ["build", "--no-such-option"],
         project_dir=PROJECT_DIR,
-        target_path=tmp_path / "target",
-        raw_dir=test_raw_dir,
-        warehouse=tmp_path / "cx.duckdb",
+        target_path=target,
+        raw_dir=raw_dir,
+        warehouse=warehouse,
         gated=True,
     )
     result = process.wait()  # opens the gate of a process that never reached it: no error
     assert result.returncode == 2  # dbt's exit code for a usage error
     assert dbt.GATE_WAITING not in result.stderr
-    assert not (tmp_path / "cx.duckdb").exists()
+    assert not warehouse.exists()
