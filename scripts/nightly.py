@@ -540,7 +540,7 @@ def _dbt_args(run: Run, command: list[str]) -> list[str]:
     return args
 
 
-def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[str, Any]:
+def _freshness(run: Run, copy: warehouse.CandidateCopy, target: Path, lock_fd: int) -> dict[str, Any]:
     """Per source: status, max_loaded_at, age. Queried here (scripts/ops/freshness.py: the thresholds of the
     sources YAML, no dbt start-up); `dbt source freshness` when the YAML uses a form only dbt resolves. Both
     measure ages back from the same reference moment (freshness.reference), recorded beside the result."""
@@ -563,6 +563,7 @@ def _freshness(run: Run, candidate: Path, target: Path, lock_fd: int) -> dict[st
         result["sources"].update({name: dict(absent_status) for name in absent})
     except freshness.Unsupported as error:
         log.info("freshness by dbt: %s", error)
+        candidate = copy.result()[0]  # dbt opens the candidate: its copy must be done
         result = {**_dbt_freshness(run, candidate, target, lock_fd, moment), "method": "dbt source freshness"}
     return {**result, **moment.to_record()}
 
@@ -730,10 +731,13 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
     )
     candidate = warehouse.candidate_path(live)
     first_build = start_build(run, candidate, target, lock_fd, mode, state)
+    # and the candidate copy starts too: the landing zone and freshness steps read only the raw files
+    copy = warehouse.CandidateCopy(live)
     try:
-        _steps(run, lock_fd, previous, inputs, definition, folded, (mode, reason, state), first_build)
+        _steps(run, lock_fd, previous, inputs, definition, folded, (mode, reason, state), first_build, copy)
     finally:
         first_build.cancel()  # a step before the build failed: dbt never opened the candidate
+        copy.settle()  # nothing writes the candidate when execute() discards it
 
 
 def _steps(
@@ -745,6 +749,7 @@ def _steps(
     folded: bool,
     rebuild_decision: tuple[str, str | None, Path | None],
     first_build: dbt.DbtProcess,
+    copy: warehouse.CandidateCopy,
 ) -> None:
     live = run.live
     target = dbt_target(live)
@@ -775,8 +780,17 @@ def _steps(
             f"{sum(r.rows for r in reports.values())} rows"
         )
 
+    with run.step("freshness") as note:
+        if run.args.skip_freshness:
+            run.record["freshness"] = {"skipped": True}
+            note["summary"] = "skipped (--skip-freshness)"
+        else:
+            _record_freshness(run, note, _freshness(run, copy, target, lock_fd))
+
     with run.step("candidate") as note:
-        candidate, live_state, how = warehouse.prepare_candidate(live)
+        # the copy started with the run (warehouse.CandidateCopy): this step waits for what is left of it
+        candidate, live_state, how = copy.result()
+        run.record["candidate_copy_s"] = copy.seconds
         run.record["rebuild"] = {"mode": mode, "modified": [], "reason": reason}
         run.record["candidate"] = how
         run.record["full_refresh"] = mode == "full"
@@ -784,16 +798,10 @@ def _steps(
         note["summary"] = (
             ("folded a leftover WAL; " if folded else "")
             + describe_candidate(how, live_state.size if live_state else None)
+            + (f" in {copy.seconds:.1f}s" if how else "")
             + f"; {mode}"
             + (f" ({reason})" if reason else "")
         )
-
-    with run.step("freshness") as note:
-        if run.args.skip_freshness:
-            run.record["freshness"] = {"skipped": True}
-            note["summary"] = "skipped (--skip-freshness)"
-        else:
-            _record_freshness(run, note, _freshness(run, candidate, target, lock_fd))
 
     with run.step("build") as note:
         result, run_results = _build_step(run, candidate, target, lock_fd, mode, state, first_build)

@@ -23,6 +23,8 @@ import fcntl
 import logging
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +168,41 @@ def prepare_candidate(live: Path) -> tuple[Path, FileState | None, str | None]:
     state = file_state(live)
     how = clone_or_copy(live, candidate) if state is not None else None
     return candidate, state, how
+
+
+class CandidateCopy:
+    """prepare_candidate in a background thread, started at once: the copy (seconds per GB where the
+    filesystem cannot clone) runs while the caller checks the landing zone and measures freshness, which read
+    only the raw files. `result()` waits for it and returns what prepare_candidate returns (or raises its
+    error); `settle()` waits without raising, so that a failed run discards the candidate only once nothing
+    writes it any more."""
+
+    def __init__(self, live: Path) -> None:
+        self.live = live
+        self.seconds: float | None = None  # how long the copy took, once it has ended
+        self._outcome: tuple[Path, FileState | None, str | None] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="candidate-copy")
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        try:
+            self._outcome = prepare_candidate(self.live)
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+        finally:
+            self.seconds = round(time.monotonic() - started, 2)
+
+    def result(self) -> tuple[Path, FileState | None, str | None]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._outcome is not None
+        return self._outcome
+
+    def settle(self) -> None:
+        self._thread.join()
 
 
 def discard_candidate(candidate: Path) -> None:

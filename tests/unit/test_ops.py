@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import threading
 from pathlib import Path
 
 import duckdb
@@ -232,6 +233,40 @@ def test_candidate_is_a_clone_where_the_filesystem_shares_blocks_else_a_copy(
     monkeypatch.setattr(warehouse, "reflink", refuse)
     candidate, _, how = warehouse.prepare_candidate(live)
     assert how == warehouse.COPIED and candidate.read_bytes() == live.read_bytes()
+
+
+def test_candidate_copy_runs_in_the_background_and_hands_over_its_result_or_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = tmp_path / "cx.duckdb"
+    live.write_bytes(b"published" * 1000)
+    started = threading.Event()
+    release = threading.Event()
+    real = warehouse.prepare_candidate
+
+    def slow(path: Path):
+        started.set()
+        assert release.wait(10)
+        return real(path)
+
+    monkeypatch.setattr(warehouse, "prepare_candidate", slow)
+    copy = warehouse.CandidateCopy(live)
+    assert started.wait(10)  # it runs while the caller goes on
+    assert copy.seconds is None
+    release.set()
+    candidate, state, how = copy.result()
+    assert candidate == warehouse.candidate_path(live) and candidate.read_bytes() == live.read_bytes()
+    assert state == warehouse.file_state(live) and how in (warehouse.CLONED, warehouse.COPIED)
+    assert copy.seconds is not None
+
+    def fail(path: Path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(warehouse, "prepare_candidate", fail)
+    failed = warehouse.CandidateCopy(live)
+    failed.settle()  # waits, never raises (a failed run's clean-up)
+    with pytest.raises(OSError, match="No space left"):
+        failed.result()  # the step that needs the candidate gets the error
 
 
 def test_candidate_summary_names_the_clone_and_hints_at_it_for_a_large_copy() -> None:
