@@ -518,6 +518,7 @@ class Bench:
                 "candidate": record.get("candidate"),
                 "steps": record.get("steps"),
                 "build_start": record.get("build_start"),
+                "candidate_copy_s": record.get("candidate_copy_s"),
                 "top_models": top_nodes(results) if results else None,
                 "spans": node_spans(results) if results else None,
             }

@@ -229,7 +229,8 @@ def targets_table(doc: dict) -> list[str]:
 
 
 def nightly_steps_text(run: dict) -> str:
-    """A night's steps for the report: seconds per step of its run record, how the candidate was made, and how
+    """A night's steps for the report: seconds per step of its run record, how the candidate was made (and in
+    how long, beside the landing zone and freshness steps), and how
     much of dbt's start-up ran before the build step (scripts.nightly starts the first dbt build before the
     landing zone step, held at its first connection: its record's build_start)."""
     steps = run.get("steps") or {}
@@ -240,7 +241,9 @@ def nightly_steps_text(run: dict) -> str:
     else:
         text = str(steps)
     if run.get("candidate"):
-        text += f" (candidate {run['candidate']})"
+        copy_s = run.get("candidate_copy_s")
+        # scripts.nightly copies the candidate beside the landing zone and freshness steps (candidate_copy_s)
+        text += f" (candidate {run['candidate']}" + ("" if copy_s is None else f" in {copy_s:.1f} s") + ")"
     start = run.get("build_start") or {}
     if start.get("started_before_gate_s") is not None:
         hidden = start["started_before_gate_s"] - (start.get("waited_at_gate_s") or 0.0)

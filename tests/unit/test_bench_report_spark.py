@@ -62,5 +62,7 @@ def test_without_spark_nothing_changes() -> None:
 def test_night_steps_say_how_much_of_dbts_start_up_ran_before_the_build_step() -> None:
     run = {"steps": {"candidate": 3.9, "build": 35.0}, "candidate": "copied"}
     assert report.nightly_steps_text(run) == "candidate 3.9, build 35.0 (candidate copied)"
+    copied = run | {"candidate_copy_s": 3.25}
+    assert report.nightly_steps_text(copied) == "candidate 3.9, build 35.0 (candidate copied in 3.2 s)"
     started = run | {"build_start": {"started_before_gate_s": 5.5, "waited_at_gate_s": 1.25}}
     assert report.nightly_steps_text(started).endswith("; 4.2 s of dbt's start-up ran before the build step")
