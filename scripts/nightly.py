@@ -4,14 +4,18 @@
     python -m scripts.nightly --full-refresh   # rebuild everything from the raw files
 
 Steps (SPEC §7), each timed on stderr:
-  1. lock          flock warehouse/.nightly.lock, so two builds never run at once
+  1. lock          flock warehouse/.nightly.lock, so two builds never run at once; fold a leftover WAL of
+                   the live file; decide the rebuild (below); start the first `dbt build`, held before its
+                   first connection while it imports and parses (scripts/ops/dbt_gated.py), and the copy of
+                   the live file to warehouse/.build/cx.duckdb in a background thread (a reflink clone where
+                   the filesystem shares blocks)
   2. landing zone  every raw table of the contract has readable Parquet files with every contract column
-  3. candidate     fold a leftover WAL of the live file, copy it to warehouse/.build/cx.duckdb (a reflink
-                   clone where the filesystem shares blocks)
-  4. freshness     max(_loaded_at) per source against the sources YAML's thresholds, its age measured back
+  3. freshness     max(_loaded_at) per source against the sources YAML's thresholds, its age measured back
                    from $CX_FRESHNESS_AS_OF, a generated landing zone's last load day, or the wall clock
                    (scripts/ops/freshness.py); recorded, never fails the run
-  5. build         dbt build (seeds, models, data tests) on the candidate, as decided below
+  4. candidate     wait for the copy
+  5. build         let the started dbt build (seeds, models, data tests) go on, on the candidate, as decided
+                   below
   6. validate      SPEC §6 conservation, personal data, unknown intents, calibration on the candidate; and the
                    mart/fact reconciliation and metric-bounds dbt tests (tag:reconciliation, tag:bounds;
                    warn-severity) as the build's run_results.json says they ran (scripts/ops/validate.py)
@@ -149,7 +153,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "reconciliation and bounds checks: they are data tests)",
     )
     parser.add_argument(
-        "--skip-freshness", action="store_true", help="do not check source freshness (step 4)"
+        "--skip-freshness", action="store_true", help="do not check source freshness (step 3)"
     )
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
