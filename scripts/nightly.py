@@ -735,13 +735,15 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
     )
     candidate = warehouse.candidate_path(live)
     first_build = start_build(run, candidate, target, lock_fd, mode, state)
-    # and the candidate copy starts too: the landing zone and freshness steps read only the raw files
-    copy = warehouse.CandidateCopy(live)
+    copy: warehouse.CandidateCopy | None = None
     try:
+        # and the candidate copy starts too: the landing zone and freshness steps read only the raw files
+        copy = warehouse.CandidateCopy(live)
         _steps(run, lock_fd, previous, inputs, definition, folded, (mode, reason, state), first_build, copy)
     finally:
         first_build.cancel()  # a step before the build failed: dbt never opened the candidate
-        copy.settle()  # nothing writes the candidate when execute() discards it
+        if copy is not None:
+            copy.settle()  # nothing writes the candidate when execute() discards it
 
 
 def _steps(

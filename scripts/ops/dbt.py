@@ -210,7 +210,12 @@ class DbtProcess:
         """Open the gate if still closed, wait for the command to end and return its result."""
         if self.result is None:
             self.open_gate()
-            returncode = self.process.wait()
+            try:
+                returncode = self.process.wait()
+            except BaseException:  # interrupted while waiting (a signal): as subprocess.run, kill it first
+                self.process.kill()
+                self.process.wait()
+                raise
             stdout, stderr = _read(self.stdout), _read(self.stderr)
             self.result = DbtResult(self.args, returncode, stdout, stderr, self.target_path)
             if self.log_file is not None:

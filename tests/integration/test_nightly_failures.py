@@ -10,8 +10,10 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -239,6 +241,45 @@ def test_freshness_by_dbt_runs_beside_the_parsing_build(published) -> None:
     assert not (target / "sources.json").exists()  # not in the build's target
     assert record["build_start"]["started_before_gate_s"] > 0
     assert record["build_start"]["waited_at_gate_s"] is not None
+
+
+def test_sigterm_mid_build_exits_8_and_leaves_nothing_running_or_behind(published) -> None:
+    """systemd's timeout (SIGTERM) while dbt builds into the candidate: exit 8, the published file as it was,
+    no candidate, and no dbt left holding the lock (the nightly kills the build it waits for)."""
+    raw, live = published
+    digest = file_digest(live)
+    log = live.parent / ".build" / "target" / "logs" / "dbt.log"
+    offset = log.stat().st_size if log.exists() else 0
+    process = subprocess.Popen(
+        nightly_command(raw, live),
+        cwd=PROJECT_DIR,
+        env=nightly_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 600
+    building = False
+    while not building and time.monotonic() < deadline and process.poll() is None:
+        if log.exists() and log.stat().st_size > offset:
+            with log.open() as handle:
+                handle.seek(offset)
+                building = "OK created" in handle.read()
+        time.sleep(0.2)
+    assert building, "the nightly ended before dbt built a model"
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 8, f"{process.returncode}\n{stdout}\n{stderr[-2000:]}"
+    assert "interrupted by SIGTERM" in stdout and "the published warehouse is unchanged" in stdout
+    assert file_digest(live) == digest
+    assert not (live.parent / ".build" / live.name).exists(), "the candidate was left behind"
+    assert latest_record(live)["failed_step"] == "interrupted"
+    # the dbt child inherited the build lock: free means it is gone
+    fd = os.open(live.parent / ".nightly.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
 
 
 def test_second_build_is_refused_while_one_holds_the_lock(published) -> None:
