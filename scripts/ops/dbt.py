@@ -1,4 +1,4 @@
-"""Run dbt in a subprocess, one invocation at a time, and read its artefacts.
+"""Run dbt in a subprocess and read its artefacts.
 
 `environment()` is the one place that builds a dbt process's environment (the nightly, the benchmark and the
 tests all use it). The subprocess gets its own target path (artefacts never collide with a developer's
