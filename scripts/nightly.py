@@ -63,7 +63,7 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -341,7 +341,7 @@ def adopt(live: Path, raw_dir: str, run_id: str, started: float) -> None:
     the nightly's published build: parse the project into the nightly's target, keep that manifest and write
     ops.nightly_state into the file, so the next night continues incrementally (benchmark --nightly-adopt)."""
     target = dbt_target(live)
-    result = run_dbt(["parse"], raw_dir, warehouse.candidate_path(live), target)
+    result = start_dbt(["parse"], raw_dir, warehouse.candidate_path(live), target).wait()
     if result.returncode != 0:  # dbt parse writes no run_results.json: its output is all there is
         raise RuntimeError(f"dbt parse failed: {result.error_from_output()}")
     inputs = build_inputs(raw_dir, None)
@@ -502,10 +502,11 @@ def start_dbt(
     extra_env: dict[str, str] | None = None,
     gated: bool = False,
 ) -> dbt.DbtProcess:
-    """One of the nightly's dbt commands, started: on the candidate, from raw_dir, in the nightly's target
-    (its environment is part of the key of dbt's partial-parse cache). Given the build lock's fd (a night's
-    step, not adopt()), dbt holds the lock too and its output is appended to the target's nightly_dbt.log.
-    Gated, it opens the candidate only once told to (dbt.DbtProcess.open_gate)."""
+    """One of the nightly's dbt commands, started (`.wait()` runs it to its end): on the candidate, from
+    raw_dir, in the nightly's target (its environment is part of the key of dbt's partial-parse cache). Given
+    the build lock's fd (a night's step, not adopt()), dbt holds the lock too and its output is appended to
+    the target's nightly_dbt.log. Gated, it opens the candidate only once told to
+    (dbt.DbtProcess.open_gate)."""
     return dbt.start(
         args,
         project_dir=PROJECT_DIR,
@@ -518,18 +519,6 @@ def start_dbt(
         log_file=None if lock_fd is None else target / "nightly_dbt.log",
         gated=gated,
     )
-
-
-def run_dbt(
-    args: list[str],
-    raw_dir: str,
-    candidate: Path,
-    target: Path,
-    lock_fd: int | None = None,
-    extra_env: dict[str, str] | None = None,
-) -> dbt.DbtResult:
-    """One of the nightly's dbt commands, run to its end (start_dbt)."""
-    return start_dbt(args, raw_dir, candidate, target, lock_fd, extra_env).wait()
 
 
 def dbt_target(live: Path) -> Path:
@@ -577,14 +566,14 @@ def _dbt_freshness(
 ) -> dict[str, Any]:
     # its own target directory: the night's build is already parsing in the nightly's target (start_build)
     target = target / "freshness"
-    result = run_dbt(
+    result = start_dbt(
         _dbt_args(run, ["source", "freshness"]),
         run.raw_dir,
         candidate,
         target,
         lock_fd,
         extra_env=moment.env(),
-    )
+    ).wait()
     sources_path = target / "sources.json"
     summary: dict[str, Any] = {"exit_code": result.returncode, "sources": {}}
     if sources_path.exists():
@@ -620,7 +609,8 @@ def _build(
     run: Run, candidate: Path, target: Path, lock_fd: int, full_refresh: bool, selection: list[str]
 ) -> tuple[dbt.DbtResult, dict[str, Any] | None]:
     """One `dbt build`; its result and run_results (None: dbt stopped before writing them)."""
-    result = run_dbt(_build_args(run, full_refresh, selection), run.raw_dir, candidate, target, lock_fd)
+    args = _build_args(run, full_refresh, selection)
+    result = start_dbt(args, run.raw_dir, candidate, target, lock_fd).wait()
     return result, result.run_results()
 
 
@@ -706,7 +696,10 @@ def execute(run: Run) -> None:
     try:
         with warehouse.build_lock(run.live, run.run_id) as lock_fd:
             try:
-                _execute_locked(run, lock_fd)
+                # what runs in the background (the first dbt build, the candidate copy) has ended or been
+                # stopped when the ExitStack closes, before a failed run's candidate is discarded
+                with ExitStack() as background:
+                    _execute_locked(run, lock_fd, background)
             finally:
                 if run.record["status"] != "success":
                     warehouse.discard_candidate(warehouse.candidate_path(run.live))
@@ -715,7 +708,7 @@ def execute(run: Run) -> None:
         raise NightlyFailure("lock", EXIT_BUSY, str(error)) from error
 
 
-def _execute_locked(run: Run, lock_fd: int) -> None:
+def _execute_locked(run: Run, lock_fd: int, background: ExitStack) -> None:
     live = run.live
     target = dbt_target(live)
     previous = read_state(live)
@@ -733,33 +726,11 @@ def _execute_locked(run: Run, lock_fd: int) -> None:
     mode, reason, state = decide_rebuild(
         run.args, live, warehouse.file_state(live) is not None, previous, inputs, definition
     )
-    candidate = warehouse.candidate_path(live)
-    first_build = start_build(run, candidate, target, lock_fd, mode, state)
-    copy: warehouse.CandidateCopy | None = None
-    try:
-        # and the candidate copy starts too: the landing zone and freshness steps read only the raw files
-        copy = warehouse.CandidateCopy(live)
-        _steps(run, lock_fd, previous, inputs, definition, folded, (mode, reason, state), first_build, copy)
-    finally:
-        first_build.cancel()  # a step before the build failed: dbt never opened the candidate
-        if copy is not None:
-            copy.settle()  # nothing writes the candidate when execute() discards it
-
-
-def _steps(
-    run: Run,
-    lock_fd: int,
-    previous: dict[str, Any] | None,
-    inputs: dict[str, str],
-    definition: str,
-    folded: bool,
-    rebuild_decision: tuple[str, str | None, Path | None],
-    first_build: dbt.DbtProcess,
-    copy: warehouse.CandidateCopy,
-) -> None:
-    live = run.live
-    target = dbt_target(live)
-    mode, reason, state = rebuild_decision
+    first_build = start_build(run, warehouse.candidate_path(live), target, lock_fd, mode, state)
+    background.callback(first_build.cancel)  # a step before the build failed: dbt never opened the candidate
+    # and the candidate copy starts too: the landing zone and freshness steps read only the raw files
+    copy = warehouse.CandidateCopy(live)
+    background.callback(copy.settle)  # nothing writes the candidate when execute() discards it
 
     with run.step("landing zone") as note:
         contract = contract_module.load(PROJECT_DIR)

@@ -269,7 +269,8 @@ def start(
     log_file: Path | None = None,
     gated: bool = False,
 ) -> DbtProcess:
-    """Start `dbt <args>` in project_dir with its own target and log paths (see `run`). Gated, it runs as
+    """Start `dbt <args>` in project_dir with its own target and log paths. Without `profiles_dir`, a
+    DBT_PROFILES_DIR already set in this process's environment wins over project_dir. Gated, it runs as
     `python -m scripts.ops.dbt_gated <args>` and opens no connection before `open_gate()`: start it before its
     warehouse exists, open the gate once it does."""
     target_path.mkdir(parents=True, exist_ok=True)
@@ -310,30 +311,7 @@ def start(
     return DbtProcess(args, process, stdout, stderr, target_path, log_file, gated, time.monotonic())
 
 
-def run(
-    args: list[str],
-    *,
-    project_dir: Path,
-    target_path: Path,
-    profiles_dir: Path | None = None,
-    raw_dir: Path | str | None = None,
-    warehouse: Path | None = None,
-    extra_env: dict[str, str] | None = None,
-    pass_fds: tuple[int, ...] = (),
-    log_file: Path | None = None,
-) -> DbtResult:
-    """Run `dbt <args>` in project_dir with its own target and log paths; never raises on failure.
-
-    Without `profiles_dir`, a DBT_PROFILES_DIR already set in this process's environment wins over
-    project_dir."""
-    return start(
-        args,
-        project_dir=project_dir,
-        target_path=target_path,
-        profiles_dir=profiles_dir,
-        raw_dir=raw_dir,
-        warehouse=warehouse,
-        extra_env=extra_env,
-        pass_fds=pass_fds,
-        log_file=log_file,
-    ).wait()
+def run(args: list[str], **options: Any) -> DbtResult:
+    """Run `dbt <args>` to its end: `start(args, **options).wait()` (the same options, but not gated); never
+    raises on failure."""
+    return start(args, **options).wait()

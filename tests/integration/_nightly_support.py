@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,34 @@ def run_nightly(
         check=False,
         timeout=1800,
     )
+
+
+def start_nightly_until_it_builds(
+    raw_dir: Path, warehouse: Path, *, capture: bool = False
+) -> tuple[subprocess.Popen[str], bool]:
+    """Start a nightly and return once dbt has built a model into its candidate (`OK created` in the dbt log
+    it appends to), the nightly ended, or 600 s passed: the running process (its output piped when `capture`,
+    else dropped) and whether dbt built."""
+    log = warehouse.parent / ".build" / "target" / "logs" / "dbt.log"
+    offset = log.stat().st_size if log.exists() else 0
+    output = subprocess.PIPE if capture else subprocess.DEVNULL
+    process = subprocess.Popen(
+        nightly_command(raw_dir, warehouse),
+        cwd=PROJECT_DIR,
+        env=nightly_env(),
+        stdout=output,
+        stderr=output,
+        text=True,
+    )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and process.poll() is None:
+        if log.exists() and log.stat().st_size > offset:
+            with log.open() as handle:
+                handle.seek(offset)
+                if "OK created" in handle.read():
+                    return process, True
+        time.sleep(0.2)
+    return process, False
 
 
 def assert_nights_equal_full_refresh(

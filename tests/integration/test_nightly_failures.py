@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -29,6 +28,7 @@ from tests.integration._nightly_support import (
     nightly_command,
     nightly_env,
     run_nightly,
+    start_nightly_until_it_builds,
 )
 
 BOUNDS_TEST = "cx_rates_bounded_mart_first_contact_resolution_"
@@ -248,24 +248,7 @@ def test_sigterm_mid_build_exits_8_and_leaves_nothing_running_or_behind(publishe
     no candidate, and no dbt left holding the lock (the nightly kills the build it waits for)."""
     raw, live = published
     digest = file_digest(live)
-    log = live.parent / ".build" / "target" / "logs" / "dbt.log"
-    offset = log.stat().st_size if log.exists() else 0
-    process = subprocess.Popen(
-        nightly_command(raw, live),
-        cwd=PROJECT_DIR,
-        env=nightly_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 600
-    building = False
-    while not building and time.monotonic() < deadline and process.poll() is None:
-        if log.exists() and log.stat().st_size > offset:
-            with log.open() as handle:
-                handle.seek(offset)
-                building = "OK created" in handle.read()
-        time.sleep(0.2)
+    process, building = start_nightly_until_it_builds(raw, live, capture=True)
     assert building, "the nightly ended before dbt built a model"
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=300)

@@ -35,16 +35,14 @@ import pytest
 
 from scripts.bench.compare import compare_warehouses
 from tests.integration._nightly_support import (
-    PROJECT_DIR,
     append_day,
     assert_published,
     file_digest,
     generate_first_nights,
     latest_record,
-    nightly_command,
-    nightly_env,
     query,
     run_nightly,
+    start_nightly_until_it_builds,
 )
 
 READER_SQL = (
@@ -143,25 +141,7 @@ def _inject_late_contact(raw: Path, live: Path) -> dict[str, Any]:
 
 def _crash_mid_build(raw: Path, live: Path) -> dict[str, Any]:
     """Start a nightly, SIGKILL it once dbt has written models into the candidate."""
-    log = live.parent / ".build" / "target" / "logs" / "dbt.log"
-    offset = log.stat().st_size if log.exists() else 0
-    process = subprocess.Popen(
-        nightly_command(raw, live),
-        cwd=PROJECT_DIR,
-        env=nightly_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 600
-    built = False
-    while time.monotonic() < deadline and process.poll() is None:
-        if log.exists() and log.stat().st_size > offset:
-            with log.open() as handle:
-                handle.seek(offset)
-                if "OK created" in handle.read():
-                    built = True
-                    break
-        time.sleep(0.2)
+    process, built = start_nightly_until_it_builds(raw, live)
     process.send_signal(signal.SIGKILL)
     process.wait()
     time.sleep(1)  # the dbt child dies with its parent (PR_SET_PDEATHSIG)
