@@ -782,6 +782,8 @@ def _execute_locked(run: Run, lock_fd: int, background: ExitStack) -> None:
 
     with run.step("build") as note:
         result, run_results = _build_step(run, candidate, target, lock_fd, mode, state, first_build)
+        copy.settle()  # its fsync of a copied candidate ran beside the build's first nodes
+        run.record["candidate_flush_s"] = copy.flush_seconds
         models, tests = run_record.summarise_dbt(run_results)
         run.record["models"] = models
         run.record["tests"] = tests

@@ -173,15 +173,22 @@ def prepare_candidate(live: Path) -> tuple[Path, FileState | None, str | None]:
 class CandidateCopy:
     """prepare_candidate in a background thread, started at once: the copy (seconds per GB where the
     filesystem cannot clone) runs while the caller checks the landing zone and measures freshness, which read
-    only the raw files. `result()` waits for it and returns what prepare_candidate returns (or raises its
-    error); `settle()` waits without raising, so that a failed run discards the candidate only once nothing
-    writes it any more."""
+    only the raw files. `result()` waits for the copy and returns what prepare_candidate returns (or raises its
+    error); `settle()` waits for the whole thread without raising, so that a failed run discards the candidate
+    only once nothing writes it any more.
+
+    After a byte-for-byte copy the thread goes on to fsync the candidate while the caller builds into it: the
+    copy leaves the file's pages dirty in the page cache, and whichever process fsyncs the file first waits for
+    all of them. Otherwise that is DuckDB, at the build's first checkpoint (about 1.1 s of a model's time at
+    scale L, benchmarks/results/fixes.md, twenty-fifth round). `flush_seconds`: how long that fsync took."""
 
     def __init__(self, live: Path) -> None:
         self.live = live
         self.seconds: float | None = None  # how long the copy took, once it has ended
+        self.flush_seconds: float | None = None  # the copy's fsync, once it has ended (None: no copy to flush)
         self._outcome: tuple[Path, FileState | None, str | None] | None = None
         self._error: BaseException | None = None
+        self._copied = threading.Event()
         self._thread = threading.Thread(target=self._run, name="candidate-copy")
         self._thread.start()
 
@@ -193,9 +200,18 @@ class CandidateCopy:
             self._error = error
         finally:
             self.seconds = round(time.monotonic() - started, 2)
+            self._copied.set()
+        if self._outcome is None or self._outcome[2] != COPIED:
+            return  # a clone shares the live file's blocks (nothing dirty); no live file, nothing copied
+        started = time.monotonic()
+        try:
+            _fsync_path(self._outcome[0])
+        except OSError as error:  # only an early flush: publish fsyncs the candidate before it replaces anything
+            log.debug("fsync of the candidate %s failed (%s); publish flushes it", self._outcome[0], error)
+        self.flush_seconds = round(time.monotonic() - started, 2)
 
     def result(self) -> tuple[Path, FileState | None, str | None]:
-        self._thread.join()
+        self._copied.wait()
         if self._error is not None:
             raise self._error
         assert self._outcome is not None

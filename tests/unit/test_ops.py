@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import shutil
 import threading
 from pathlib import Path
 
@@ -267,6 +268,64 @@ def test_candidate_copy_runs_in_the_background_and_hands_over_its_result_or_erro
     failed.settle()  # waits, never raises (a failed run's clean-up)
     with pytest.raises(OSError, match="No space left"):
         failed.result()  # the step that needs the candidate gets the error
+
+
+def test_candidate_copy_hands_over_the_copy_before_its_fsync_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a byte-for-byte copy leaves the candidate's pages dirty; the copy thread fsyncs them while the caller
+    # already builds, so that DuckDB's first checkpoint does not wait for the whole file
+    live = tmp_path / "cx.duckdb"
+    live.write_bytes(b"published" * 1000)
+    flushing = threading.Event()
+    release = threading.Event()
+    flushed: list[Path] = []
+
+    def slow_fsync(path: Path, directory: bool = False) -> None:
+        flushing.set()
+        assert release.wait(10)
+        flushed.append(path)
+
+    def no_clone(source: Path, destination: Path) -> None:
+        raise OSError(95, "Operation not supported")  # ext4, tmpfs: the copy is byte for byte
+
+    def clone(source: Path, destination: Path) -> None:
+        shutil.copyfile(source, destination)
+
+    monkeypatch.setattr(warehouse, "_fsync_path", slow_fsync)
+    monkeypatch.setattr(warehouse, "reflink", no_clone)
+    copy = warehouse.CandidateCopy(live)
+    assert flushing.wait(10)
+    handed: list[tuple[Path, warehouse.FileState | None, str | None]] = []
+    waiter = threading.Thread(target=lambda: handed.append(copy.result()))
+    waiter.start()
+    waiter.join(10)  # result() returns while the fsync is still held
+    assert handed, "result() waited for the fsync"
+    candidate, _, how = handed[0]
+    assert how == warehouse.COPIED and candidate.read_bytes() == live.read_bytes()
+    assert copy.flush_seconds is None and not flushed
+    release.set()
+    copy.settle()  # waits for the fsync too
+    assert flushed == [candidate] and copy.flush_seconds is not None
+
+    # a clone shares the live file's blocks: nothing to flush
+    monkeypatch.setattr(warehouse, "reflink", clone)
+    flushed.clear()
+    cloned = warehouse.CandidateCopy(live)
+    assert cloned.result()[2] == warehouse.CLONED
+    cloned.settle()
+    assert not flushed and cloned.flush_seconds is None
+
+    # an fsync that fails is left to publish, which fsyncs the candidate again before it replaces anything
+    def failing_fsync(path: Path, directory: bool = False) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(warehouse, "_fsync_path", failing_fsync)
+    monkeypatch.setattr(warehouse, "reflink", no_clone)
+    failed = warehouse.CandidateCopy(live)
+    assert failed.result()[2] == warehouse.COPIED
+    failed.settle()
+    assert failed.flush_seconds is not None
 
 
 def test_candidate_summary_names_the_clone_and_hints_at_it_for_a_large_copy() -> None:
