@@ -172,20 +172,21 @@ def prepare_candidate(live: Path) -> tuple[Path, FileState | None, str | None]:
 
 class CandidateCopy:
     """prepare_candidate in a background thread, started at once: the copy (seconds per GB where the
-    filesystem cannot clone) runs while the caller checks the landing zone and measures freshness, which read
-    only the raw files. `result()` waits for the copy and returns what prepare_candidate returns (or raises its
-    error); `settle()` waits for the whole thread without raising, so that a failed run discards the candidate
-    only once nothing writes it any more.
+    filesystem cannot clone) runs while the caller checks the landing zone and measures freshness, which
+    read only the raw files. `result()` waits for the copy and returns what prepare_candidate returns (or
+    raises its error); `settle()` waits for the whole thread without raising, so that a failed run discards
+    the candidate only once nothing writes it any more.
 
-    After a byte-for-byte copy the thread goes on to fsync the candidate while the caller builds into it: the
-    copy leaves the file's pages dirty in the page cache, and whichever process fsyncs the file first waits for
-    all of them. Otherwise that is DuckDB, at the build's first checkpoint (about 1.1 s of a model's time at
-    scale L, benchmarks/results/fixes.md, twenty-fifth round). `flush_seconds`: how long that fsync took."""
+    After a byte-for-byte copy the thread goes on to fsync the candidate while the caller builds into it:
+    the copy leaves the file's pages dirty in the page cache, and whichever process fsyncs the file first
+    waits for all of them. Otherwise that is DuckDB, at the build's first checkpoint (about 1.1 s of a
+    model's time at scale L; benchmarks/results/fixes.md, twenty-fifth round). `flush_seconds`: how long
+    that fsync took."""
 
     def __init__(self, live: Path) -> None:
         self.live = live
         self.seconds: float | None = None  # how long the copy took, once it has ended
-        self.flush_seconds: float | None = None  # the copy's fsync, once it has ended (None: no copy to flush)
+        self.flush_seconds: float | None = None  # the copy's fsync, once ended (None: nothing to flush)
         self._outcome: tuple[Path, FileState | None, str | None] | None = None
         self._error: BaseException | None = None
         self._copied = threading.Event()
@@ -206,7 +207,7 @@ class CandidateCopy:
         started = time.monotonic()
         try:
             _fsync_path(self._outcome[0])
-        except OSError as error:  # only an early flush: publish fsyncs the candidate before it replaces anything
+        except OSError as error:  # an early flush only: publish fsyncs the candidate before replacing
             log.debug("fsync of the candidate %s failed (%s); publish flushes it", self._outcome[0], error)
         self.flush_seconds = round(time.monotonic() - started, 2)
 
