@@ -519,6 +519,7 @@ class Bench:
                 "steps": record.get("steps"),
                 "build_start": record.get("build_start"),
                 "candidate_copy_s": record.get("candidate_copy_s"),
+                "candidate_flush_s": record.get("candidate_flush_s"),
                 "top_models": top_nodes(results) if results else None,
                 "spans": node_spans(results) if results else None,
             }

@@ -13,7 +13,8 @@ Steps (SPEC §7), each timed on stderr:
   3. freshness     max(_loaded_at) per source against the sources YAML's thresholds, its age measured back
                    from $CX_FRESHNESS_AS_OF, a generated landing zone's last load day, or the wall clock
                    (scripts/ops/freshness.py); recorded, never fails the run
-  4. candidate     wait for the copy
+  4. candidate     wait for the copy (a copied candidate is then fsynced in the copy's thread, beside the
+                   build's first nodes: DuckDB's first checkpoint would otherwise wait for its dirty pages)
   5. build         let the started dbt build (seeds, models, data tests) go on, on the candidate, as decided
                    below
   6. validate      SPEC §6 conservation, personal data, unknown intents, calibration on the candidate; and the

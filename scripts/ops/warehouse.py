@@ -179,9 +179,9 @@ class CandidateCopy:
 
     After a byte-for-byte copy the thread goes on to fsync the candidate while the caller builds into it:
     the copy leaves the file's pages dirty in the page cache, and whichever process fsyncs the file first
-    waits for all of them. Otherwise that is DuckDB, at the build's first checkpoint (about 1.1 s of a
-    model's time at scale L; benchmarks/results/fixes.md, twenty-fifth round). `flush_seconds`: how long
-    that fsync took."""
+    waits for all of them. Otherwise that is DuckDB, at the build's first checkpoint (up to about 1.1 s of a
+    model's time at scale L, as much as the kernel has not yet written back; benchmarks/results/fixes.md,
+    twenty-fifth round). `flush_seconds`: how long that fsync took."""
 
     def __init__(self, live: Path) -> None:
         self.live = live
