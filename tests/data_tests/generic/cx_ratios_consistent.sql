@@ -6,9 +6,9 @@
     expressions of the model's columns; the tolerance defaults to `tolerance`). A row fails for a ratio when its
     denominator is 0 and the ratio is not null (a zero denominator gives null), when the denominator is positive
     and the ratio is null or further than the tolerance from numerator / denominator, or when the denominator is
-    negative or null. One test per model, not one per ratio column (issue #22: a data test is a dbt node, and each
-    costs a night ~30 ms before its SQL); each failing row is the
-    model's row, with the ratio column it fails on first (ratio_column). -#}
+    negative or null. Each failing row is the model's row, led by the ratio column it fails on (ratio_column).
+    One test per model, not one per ratio column (issue #22: a data test is a dbt node, and each costs a night
+    about 30 ms before its SQL runs). -#}
 {%- for column, parts in ratios.items() %}
 {%- if not loop.first %}
 
