@@ -31,7 +31,7 @@ def _edit_one_row(conn: duckdb.DuckDBPyConnection, mart: str, assignment: str, w
 def _status(lines: list[str], mart: str) -> str:
     """dbt's result word for the ratio test of `mart` ('PASS', 'FAIL 2', ...)."""
     for line in lines:
-        if f" {TEST}_{mart}_" in line and ("PASS " in line or "FAIL " in line):
+        if f" {TEST}_{mart} " in line and ("PASS " in line or "FAIL " in line):
             return "PASS" if "PASS " in line else "FAIL " + line.split("FAIL ")[1].split()[0]
     raise AssertionError(f"no result for {mart}: {lines[-40:]}")
 
