@@ -27,7 +27,7 @@ saying why and what to do, and exits non-zero.
 
 What a night rebuilds (the run record's `rebuild`; docs/operations.md, "What a night rebuilds"):
   incremental  nothing dbt parses changed since the published build: one `dbt build`, incremental, that
-               keeps the candidate's views (a copy of the published ones: selectors.yml)
+               keeps the candidate's views and seeds (copies of the published ones: selectors.yml)
   state        models, macros, seeds, tests or dbt_project.yml changed: dbt compares the project with the
                manifest of the published build (kept in <warehouse dir>/.build/state/<run id>/):
                `dbt build --exclude state:modified+` incrementally, then
@@ -100,8 +100,9 @@ DEFINITION_PATH_KEYS = {
     "snapshot-paths": ["snapshots"],
     "docs-paths": [],
 }
-# the selection of a night whose project is the published build's (selectors.yml): every node but the views
-NIGHTLY_SELECTOR = "nightly_views_kept"
+# the selection of a night whose project is the published build's (selectors.yml): every node but the views,
+# the seeds and the data tests that read only seeds
+NIGHTLY_SELECTOR = "nightly_views_and_seeds_kept"
 DEFINITION_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml", "selectors.yml")
 LARGE_SEED_BYTES = 1024 * 1024  # dbt compares larger seeds by path only
 
@@ -620,8 +621,9 @@ def _first_build(mode: str, state: Path | None) -> tuple[bool, list[str]]:
     if mode == "full":
         return True, []
     if mode == "incremental":
-        # the project is the published build's, and the candidate a copy of that file: its views are the ones
-        # this project would create, so they are kept (selectors.yml); every table and every test runs
+        # the project is the published build's, and the candidate a copy of that file: its views and seeds
+        # are the ones this project would create, so they are kept (selectors.yml); every table and every
+        # data test that reads a model runs
         return False, ["--selector", NIGHTLY_SELECTOR]
     # "state": the unchanged nodes incrementally; _build_step rebuilds state:modified+ after it
     return False, ["--exclude", "state:modified+", "--state", str(state)]

@@ -1,6 +1,6 @@
 """`dbt <args>`, held at its first database connection until the parent process says go.
 
-    python -m scripts.ops.dbt_gated build --selector nightly_views_kept   # then write "go" to its stdin
+    python -m scripts.ops.dbt_gated build --selector nightly_views_and_seeds_kept   # then "go" on its stdin
 
 Most of a dbt command's start-up needs no database: importing dbt (about 1.4 s here) and parsing the project
 (partial parsing: about 1 s; 7 s from nothing): 2.6 s from the start to the first connection. The nightly

@@ -5,7 +5,7 @@ changed.
 Every edit is made in a copy of the project (never the repository's models). One small landing zone:
 
     night 1   first build: full (no warehouse yet)
-    night 2   --append-day, nothing edited: one incremental dbt invocation, the views kept
+    night 2   --append-day, nothing edited: one incremental dbt invocation, the views and seeds kept
     night 3   fct_journeys.sql edited (a mart) and a weight of the effort_weights seed changed: the edited
               nodes and their descendants from scratch (dbt build --select state:modified+ --full-refresh),
               the rest incrementally (--exclude state:modified+); equal, table by table, to a full refresh
@@ -137,20 +137,31 @@ def test_first_night_full_then_one_incremental_invocation_when_nothing_changed(n
     # one dbt start-up, without a state comparison
     assert len(nights.commands[1]) == 1, nights.commands[1]
     assert "--state" not in nights.commands[1][0] and "--full-refresh" not in nights.commands[1][0]
-    # the candidate's views (copies of the published ones) are kept; every other model and data test runs
+    # the candidate's views and seeds (copies of the published ones) are kept, with the data tests that read
+    # only seeds; every other model and data test runs
     assert f"--selector {nightly.NIGHTLY_SELECTOR}" in nights.commands[1][0]
+    nodes = nights.manifest["nodes"]
     models = {
         node["name"]: node["config"]["materialized"]
-        for node in nights.manifest["nodes"].values()
+        for node in nodes.values()
         if node["resource_type"] == "model"
     }
     views = {name for name, materialized in models.items() if materialized == "view"}
     assert views and "fct_attempts" in views
+    seeds = {unique_id for unique_id, node in nodes.items() if node["resource_type"] == "seed"}
+    assert seeds and not {unique_id.split(".")[-1] for unique_id in seeds} & set(second["models"])
     built = {name for name in second["models"] if name in models}
     assert built == set(models) - views
-    tests = sum(1 for node in nights.manifest["nodes"].values() if node["resource_type"] == "test")
+    data_tests = {unique_id: node for unique_id, node in nodes.items() if node["resource_type"] == "test"}
+    seed_only = {
+        unique_id
+        for unique_id, node in data_tests.items()
+        if node["depends_on"]["nodes"] and set(node["depends_on"]["nodes"]) <= seeds
+    }
+    assert "unique_channels_channel" in {unique_id.split(".")[2] for unique_id in seed_only}
     ran = sum(second["tests"][status] for status in ("pass", "warn", "fail", "error"))
-    assert ran == tests and second["tests"]["fail"] == second["tests"]["error"] == 0
+    assert ran == len(data_tests) - len(seed_only)
+    assert second["tests"]["fail"] == second["tests"]["error"] == 0
 
 
 def test_edited_nodes_and_their_descendants_are_rebuilt_from_scratch(nights: StateNights) -> None:
