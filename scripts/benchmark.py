@@ -520,7 +520,6 @@ class Bench:
                 "build_start": record.get("build_start"),
                 "candidate_copy_s": record.get("candidate_copy_s"),
                 "candidate_flush_s": record.get("candidate_flush_s"),
-                "build_flush_s": record.get("build_flush_s"),
                 "top_models": top_nodes(results) if results else None,
                 "spans": node_spans(results) if results else None,
             }

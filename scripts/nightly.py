@@ -811,9 +811,6 @@ def _execute_locked(run: Run, lock_fd: int, background: ExitStack) -> None:
                 "rebuild_mode": mode,
             },
         )
-        # the candidate is final now: what the build wrote is flushed while validation reads it
-        flush = warehouse.EarlyFlush(candidate)
-        background.callback(flush.wait)
 
     with run.step("validate") as note:
         dbt_results = validate.DbtResults(
@@ -846,7 +843,6 @@ def _execute_locked(run: Run, lock_fd: int, background: ExitStack) -> None:
             )
 
     with run.step("publish") as note:
-        run.record["build_flush_s"] = flush.wait()
         try:
             warehouse.publish(candidate, live, live_state)
         except (warehouse.PublishError, OSError) as error:

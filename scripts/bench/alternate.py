@@ -109,7 +109,6 @@ def night_summary(measure: procmon.Measure, record: dict, run_results: dict | No
         "build_start": record.get("build_start"),
         "candidate_copy_s": record.get("candidate_copy_s"),
         "candidate_flush_s": record.get("candidate_flush_s"),
-        "build_flush_s": record.get("build_flush_s"),
         "build_s": steps.get("build"),
         "model_thread_s": spans.get("model", {}).get("sum_s", 0.0),
         "test_thread_s": spans.get("test", {}).get("sum_s", 0.0),

@@ -204,7 +204,12 @@ class CandidateCopy:
             self._copied.set()
         if self._outcome is None or self._outcome[2] != COPIED:
             return  # a clone shares the live file's blocks (nothing dirty); no live file, nothing copied
-        self.flush_seconds = _early_fsync(self._outcome[0])
+        started = time.monotonic()
+        try:
+            _fsync_path(self._outcome[0])
+        except OSError as error:  # an early flush only: publish fsyncs the candidate before replacing
+            log.debug("fsync of the candidate %s failed (%s); publish flushes it", self._outcome[0], error)
+        self.flush_seconds = round(time.monotonic() - started, 2)
 
     def result(self) -> tuple[Path, FileState | None, str | None]:
         self._copied.wait()
@@ -215,37 +220,6 @@ class CandidateCopy:
 
     def settle(self) -> None:
         self._thread.join()
-
-
-class EarlyFlush:
-    """fsync a file in a background thread, started at once, while the caller only reads it: the nightly
-    flushes what its build wrote to the candidate while the validation step reads it, so that publish's own
-    fsync (it always makes one before replacing the live file) finds little left to write (up to about 2 s of
-    a one-day night at scale L; benchmarks/results/fixes.md, twenty-ninth round). `wait()` returns how long
-    the fsync took."""
-
-    def __init__(self, path: Path) -> None:
-        self.seconds: float | None = None
-        self._thread = threading.Thread(target=self._run, args=(path,), name="candidate-flush")
-        self._thread.start()
-
-    def _run(self, path: Path) -> None:
-        self.seconds = _early_fsync(path)
-
-    def wait(self) -> float | None:
-        self._thread.join()
-        return self.seconds
-
-
-def _early_fsync(path: Path) -> float:
-    """fsync `path` ahead of publish (which fsyncs the candidate again before replacing: an error here is only
-    logged); the seconds it took."""
-    started = time.monotonic()
-    try:
-        _fsync_path(path)
-    except OSError as error:
-        log.debug("early fsync of %s failed (%s); publish flushes it", path, error)
-    return round(time.monotonic() - started, 2)
 
 
 def discard_candidate(candidate: Path) -> None:

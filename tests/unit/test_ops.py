@@ -328,35 +328,6 @@ def test_candidate_copy_hands_over_the_copy_before_its_fsync_ends(
     assert failed.flush_seconds is not None
 
 
-def test_early_flush_fsyncs_the_file_in_the_background(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The nightly flushes what its build wrote while validation reads the candidate: the fsync runs in a
-    thread started at once, wait() returns when it has ended, and a failed fsync is left to publish."""
-    candidate = tmp_path / "cx.duckdb.candidate"
-    candidate.write_bytes(b"built")
-    started, release, flushed = threading.Event(), threading.Event(), []
-
-    def slow_fsync(path: Path, directory: bool = False) -> None:
-        started.set()
-        assert release.wait(10)
-        flushed.append((path, directory))
-
-    monkeypatch.setattr(warehouse, "_fsync_path", slow_fsync)
-    flush = warehouse.EarlyFlush(candidate)
-    assert started.wait(10), "the fsync did not start at once"
-    assert flush.seconds is None and not flushed  # the caller goes on while it runs
-    release.set()
-    assert flush.wait() is not None and flushed == [(candidate, False)]
-    assert flush.wait() == flush.seconds  # waiting again (the nightly's cleanup does) returns at once
-
-    def failing_fsync(path: Path, directory: bool = False) -> None:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(warehouse, "_fsync_path", failing_fsync)
-    assert warehouse.EarlyFlush(candidate).wait() is not None
-
-
 def test_candidate_summary_names_the_clone_and_hints_at_it_for_a_large_copy() -> None:
     assert nightly.describe_candidate(None, None).startswith("no live warehouse yet")
     assert nightly.describe_candidate(warehouse.CLONED, 5 << 30) == "cloned the live warehouse (reflink)"
