@@ -20,7 +20,8 @@ Steps (SPEC §7), each timed on stderr:
   6. validate      SPEC §6 conservation, personal data, unknown intents, calibration on the candidate; and the
                    mart/fact reconciliation and metric-bounds dbt tests (tag:reconciliation, tag:bounds;
                    warn-severity) as the build's run_results.json says they ran (scripts/ops/validate.py)
-  7. publish       os.replace(candidate, live) + fsync of the directory
+  7. publish       os.replace(candidate, live) + fsync of the directory; the replaced file deleted
+                   afterwards by a detached `rm` (warehouse.release_replaced)
   8. record        warehouse/runs/<run_id>.json and warehouse/runs/latest.json
 Any failure deletes the candidate, leaves the published warehouse exactly as it was, prints one line
 saying why and what to do, and exits non-zero.
@@ -847,6 +848,7 @@ def _execute_locked(run: Run, lock_fd: int, background: ExitStack) -> None:
             warehouse.publish(candidate, live, live_state)
         except (warehouse.PublishError, OSError) as error:
             raise NightlyFailure("publish", EXIT_PUBLISH, str(error)) from error
+        warehouse.release_replaced(live)  # the replaced file is deleted after this run, off its clock
         run.record["status"] = "success"
         prune_manifests(live, keep=run.run_id)
         note["summary"] = f"{live}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,12 @@ def test_first_night_full_then_one_incremental_invocation_when_nothing_changed(n
     assert first["rebuild"] == {"mode": "full", "modified": [], "reason": "no published warehouse yet"}
     assert second["rebuild"] == {"mode": "incremental", "modified": [], "reason": None}
     assert second["full_refresh"] is False
+    # the files the nights replaced were given a second name and deleted after each night by a detached rm
+    replaced = nights.live.parent / ".build" / "replaced"
+    deadline = time.monotonic() + 30
+    while replaced.is_dir() and any(replaced.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert replaced.is_dir() and not any(replaced.iterdir())
     # one dbt start-up, without a state comparison
     assert len(nights.commands[1]) == 1, nights.commands[1]
     assert "--state" not in nights.commands[1][0] and "--full-refresh" not in nights.commands[1][0]

@@ -190,15 +190,52 @@ def test_publish_replaces_atomically_and_refuses_a_changed_live_file(tmp_path: P
     connection.execute("update t set v = 2")
     connection.close()
     reader = duckdb.connect(str(live), read_only=True)  # a BI tool connected during the build
+    replaced_inode = live.stat().st_ino
     warehouse.publish(candidate, live, state)
     assert reader.execute("select v from t").fetchone() == (1,)  # keeps its snapshot
+    # the replaced file keeps a second name until release_replaced's detached rm deletes it
+    kept = warehouse.replaced_dir(live) / f"{live.name}.{replaced_inode}"
+    assert kept.stat().st_ino == replaced_inode
+    remover = warehouse.release_replaced(live)
+    assert remover is not None and remover.wait(10) == 0
+    assert not list(warehouse.replaced_dir(live).iterdir())
+    assert reader.execute("select v from t").fetchone() == (1,)  # its open file outlives both names
     reader.close()
     assert duckdb.connect(str(live), read_only=True).execute("select v from t").fetchone() == (2,)
+    assert warehouse.release_replaced(live) is None  # nothing left to delete
 
     candidate, state, _ = warehouse.prepare_candidate(live)
     live.touch()  # somebody wrote to the live file meanwhile
     with pytest.raises(warehouse.PublishError, match="changed during the build"):
         warehouse.publish(candidate, live, state)
+
+
+def test_publish_without_hard_links_or_rm_still_replaces_and_deletes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = tmp_path / "cx.duckdb"
+    live.write_bytes(b"published")
+    candidate = warehouse.candidate_path(live)
+    candidate.parent.mkdir()
+
+    def no_link(source: Path, destination: Path) -> None:
+        raise OSError(1, "Operation not permitted")  # a filesystem without hard links
+
+    monkeypatch.setattr(warehouse.os, "link", no_link)
+    candidate.write_bytes(b"built")
+    warehouse.publish(candidate, live, warehouse.file_state(live))
+    assert live.read_bytes() == b"built" and warehouse.release_replaced(live) is None
+    monkeypatch.undo()
+
+    def no_rm(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory: 'rm'")
+
+    monkeypatch.setattr(warehouse.subprocess, "Popen", no_rm)
+    candidate.write_bytes(b"built again")
+    warehouse.publish(candidate, live, warehouse.file_state(live))
+    assert len(list(warehouse.replaced_dir(live).iterdir())) == 1
+    assert warehouse.release_replaced(live) is None  # deleted here instead
+    assert not list(warehouse.replaced_dir(live).iterdir()) and live.read_bytes() == b"built again"
 
 
 def test_candidate_is_a_clone_where_the_filesystem_shares_blocks_else_a_copy(
