@@ -119,8 +119,12 @@ test-build: $(STAMP) $(CONTRACT_MACRO) ## dbt build + tests on a small generated
 		--warn-error-options '{"error": ["LogTestResult"]}'
 	CX_RAW_DIR=$(TEST_RAW) CX_WAREHOUSE=$(TEST_WAREHOUSE) $(BIN)/dbt compile --select "resource_type:analysis" --quiet
 
-pytest: $(STAMP) ## pytest (unit + integration)
-	CX_TEST_RAW=$(TEST_RAW) CX_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(BIN)/python -m pytest
+# Two workers, each test module whole on one of them (tests/conftest.py): most of a test's time is dbt's own
+# single-threaded Python, so two modules at once use both cores. PYTEST_WORKERS=0 runs them one by one.
+PYTEST_WORKERS ?= 2
+pytest: $(STAMP) ## pytest (unit + integration), PYTEST_WORKERS modules at a time
+	CX_TEST_RAW=$(TEST_RAW) CX_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(BIN)/python -m pytest \
+		-n $(PYTEST_WORKERS) --durations=25
 
 clean: ## remove generated data, warehouse files and dbt artefacts
 	rm -rf target logs data warehouse/*.duckdb warehouse/*.wal warehouse/runs

@@ -1,4 +1,5 @@
-"""Shared pytest fixtures: paths, a dbt runner, and the small warehouse `make test-build` produces."""
+"""Shared pytest fixtures (paths, a dbt runner, the small warehouse `make test-build` produces) and how `make
+pytest` shares the test modules between its workers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from scripts.ops import dbt
 
@@ -66,3 +68,27 @@ def warehouse_conn(test_warehouse: Path):
     conn = duckdb.connect(str(test_warehouse), read_only=True)
     yield conn
     conn.close()
+
+
+# ---- parallel runs (pytest-xdist; `make pytest` runs `-n 2`) -----------------------------------------------
+# Each test module runs whole on one worker, so its module-scoped fixtures (a night-by-night build, a platform
+# build) are built once. Modules that share state outside their tmp dirs run on the same worker, one after the
+# other: the README snippets rewrite target/semantic_manifest.json, the only path MetricFlow reads, which the
+# semantic-layer tests use. The modules are handed out in collection order (the integration modules first, as
+# `testpaths` lists them: they are the long ones), not xdist's default of the most tests first.
+# Not `--dist loadgroup` with `xdist_group` marks: xdist 3.8 groups by renaming node ids, which pytest 9.2
+# ignores, so a module's tests went to both workers and each worker built the module's fixtures again.
+SHARED_STATE = {"tests/integration/test_semantic_layer.py": "tests/integration/test_readme_snippets.py"}
+
+
+class ByModule(LoadScopeScheduling):
+    """xdist's scope scheduling with a test module (or its SHARED_STATE partner) as the unit of work."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return SHARED_STATE.get(module, module)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> ByModule:
+    config.option.loadscopereorder = False
+    return ByModule(config, log)
