@@ -8,15 +8,17 @@
     and what followed it that does not depend on as_of (SPEC §4.6: whether its customer was active at its start,
     its end, ended_at + N days for each retention horizon and the revenue-protection horizon; the end of the spell
     containing ended_at; 12 × the MRR in force at the start; the completed orders in
-    (ended_at, ended_at + var('purchase_window_days') days]). int_journeys_retention_evaluated and
-    int_journeys_purchases_evaluated apply as_of to these rows.
+    (ended_at, ended_at + var('purchase_window_days') days]); and its survey scores (SPEC §4.5, from
+    int_survey_responses_linked). int_journeys_retention_evaluated and int_journeys_purchases_evaluated apply as_of
+    to these rows.
 
     Incremental: a run recomputes the journeys of int_changed_journeys (every journey of a (customer, intent) with
     a changed attempt), the stored journeys whose maturity flips because as_of moved (cx_is_matured on the stored
     ended_at; nothing else in a journey depends on as_of), every stored journey of a customer with a subscription
     delivered tonight, and every stored journey of a customer with an order delivered tonight whose purchase window
     holds that order's time, under each customer and order time it was ever delivered with
-    (int_changed_subscriptions, int_changed_orders), so a row that moves to another customer or time updates both.
+    (int_changed_subscriptions, int_changed_orders), so a row that moves to another customer or time updates both;
+    and every stored journey whose scores differ from those its linked responses give now.
     cx_replace first deletes the changed journeys, so an id that is no longer any attempt's journey disappears. -#}
 {%- set ai_types = ['self_service_ai', 'ai_to_agent', 'ai_assisted_agent'] -%}
 {#- ai_path: each AI interaction type's first attempt number in a journey (null: none of its attempts) -#}
@@ -71,7 +73,35 @@ changed_subscriptions as (  -- noqa: ST03
 changed_orders as (  -- noqa: ST03
     select * from {{ ref('int_changed_orders') }}
 ),
+
+survey_responses as {{ cx_cte_inlined() }} (
+    select * from {{ ref('int_survey_responses_linked') }}
+),
+
+journey_scores as (
+    -- SPEC §4.5: a journey's score of each survey type is its latest linked response of that type
+    -- (is_journey_score); stored here so that no reader joins the responses again (issue #22). Every journey's,
+    -- grouped once: a night compares them with the stored ones below and joins the recomputed journeys to them.
+    select
+        journey_id,
+        max(case when survey_type = 'ces' then score_rescaled end) as ces_score,
+        max(case when survey_type = 'csat' then score_rescaled end) as csat_score,
+        max(case when survey_type = 'nps' then score_rescaled end) as nps_score
+    from survey_responses
+    where is_journey_score
+    group by journey_id
+),
 {%- if is_incremental() %}
+
+stored_scores as (
+    select
+        journey_id,
+        ces_score,
+        csat_score,
+        nps_score
+    from {{ this }}
+    where ces_score is not null or csat_score is not null or nps_score is not null
+),
 
 journeys_to_recompute as (
     select journey_id
@@ -97,6 +127,20 @@ journeys_to_recompute as (
         on
             stored.customer_id = changed_orders.customer_id
             and {{ cx_in_purchase_window('stored.ended_at', 'changed_orders.ordered_at') }}
+    union
+    -- every journey whose stored survey scores differ from those its linked responses give now: a response
+    -- linked, linked again, ranked again or no longer accepted tonight (int_survey_responses_linked is
+    -- incremental too; a journey whose last response left it has stored scores and none now)
+    select coalesce(journey_scores.journey_id, stored_scores.journey_id) as journey_id
+    from journey_scores
+    full outer join stored_scores
+        on journey_scores.journey_id = stored_scores.journey_id
+    where
+        journey_scores.journey_id is null
+        or stored_scores.journey_id is null
+        or journey_scores.ces_score is distinct from stored_scores.ces_score
+        or journey_scores.csat_score is distinct from stored_scores.csat_score
+        or journey_scores.nps_score is distinct from stored_scores.nps_score
 ),
 {%- endif %}
 
@@ -415,6 +459,9 @@ final as (
         mrr_at_start.annualised_mrr_at_start,
         coalesce(orders_in_window.orders_90d, 0) as orders_90d,
         coalesce(orders_in_window.revenue_90d, 0) as revenue_90d,
+        journey_scores.ces_score,
+        journey_scores.csat_score,
+        journey_scores.nps_score,
         {{ cx_batch_at() }} as _batch_at
     from journeys_scored
     left join activity_rolled_up
@@ -423,6 +470,8 @@ final as (
         on journeys_scored.journey_id = mrr_at_start.journey_id
     left join orders_in_window
         on journeys_scored.journey_id = orders_in_window.journey_id
+    left join journey_scores
+        on journeys_scored.journey_id = journey_scores.journey_id
 )
 
 select * from final

@@ -12,7 +12,9 @@
     them was linked to before the run or is linked to now ranks its responses again (is_journey_score): its other
     responses keep their stored link (nothing it depends on changed) and are rewritten with the new rank. Every
     other response keeps its row. cx_replace first deletes the responses of int_changed_survey_responses, so one
-    no longer accepted disappears. -#}
+    no longer accepted disappears.
+    A customer's journeys are read off its attempts (int_attempts_chained), not the stored journeys:
+    int_journeys_aggregated stores each journey's scores (is_journey_score), so dbt builds it after this model. -#}
 {%- set link_days = var('survey_link_window_days') -%}
 with
 
@@ -34,10 +36,6 @@ all_attempts as {{ cx_cte_inlined() }} (
     select * from {{ ref('int_attempts_chained') }}
 ),
 
-all_journeys as {{ cx_cte_inlined() }} (
-    select * from {{ ref('int_journeys_aggregated') }}
-),
-
 changed_responses as (  -- noqa: ST03
     select * from {{ ref('int_changed_survey_responses') }}
 ),
@@ -52,11 +50,12 @@ stored as {{ cx_cte_inlined() }} (
 ),
 
 changed_journey_customers as (
-    select all_journeys.customer_id
-    from all_journeys
+    -- every attempt of a journey has the journey's customer (SPEC §4.1)
+    select all_attempts.customer_id
+    from all_attempts
     where
-        all_journeys.journey_id in (select changed_journeys.journey_id from changed_journeys)
-        and all_journeys.customer_id is not null
+        all_attempts.journey_id in (select changed_journeys.journey_id from changed_journeys)
+        and all_attempts.customer_id is not null
 ),
 
 responses_changed as (
@@ -102,8 +101,9 @@ standard_scales as (
 responses_in_scope as (
     -- SPEC §4.7: a survey linked by contact_id to a contact left out by as_of is left out with it. Each
     -- response is joined to its contact and that contact's attempt assignment (one row each at most). The
-    -- linking reads the responses once, one CTE after the other: Spark inlines every reference to a CTE, and
-    -- the incremental run's responses are themselves a plan of a few dozen reads.
+    -- linking reads the responses one CTE after the other, and this CTE twice (customer_journeys takes its
+    -- customers): DuckDB computes a CTE read twice once; Spark inlines every reference to a CTE, and the
+    -- incremental run's responses are themselves a plan of a few dozen reads (Spark builds full refreshes only).
     select
         responses.*,
         all_attempts.attempt_id is not null as is_contact_linked,
@@ -120,25 +120,44 @@ responses_in_scope as (
         or all_contacts_in_scope.contact_id is not null
 ),
 
+customer_journeys as (
+    -- the identified journeys of the customers of the responses without a contact link, rolled up from their
+    -- attempts as int_journeys_aggregated rolls them up (a journey is one customer's attempts: every attempt carries
+    -- its customer; it ends when its last attempt ends). From the attempts, not the stored journeys: the journeys
+    -- store each journey's survey scores, so they are built after this model.
+    select
+        all_attempts.journey_id,
+        all_attempts.customer_id,
+        max(all_attempts.ended_at) as ended_at
+    from all_attempts
+    where
+        all_attempts.is_identified
+        and all_attempts.customer_id in (
+            select responses_in_scope.customer_id
+            from responses_in_scope
+            where not responses_in_scope.is_contact_linked
+        )
+    group by all_attempts.journey_id, all_attempts.customer_id
+),
+
 customer_candidates as (
     -- no contact link: the customer's identified journey with the latest ended_at in
     -- [responded_at − survey_link_window_days, responded_at]; every response keeps one row of rank 1 (its
     -- journey, or none)
     select
         responses_in_scope.*,
-        all_journeys.journey_id as customer_journey_id,
+        customer_journeys.journey_id as customer_journey_id,
         row_number() over (
             partition by responses_in_scope.response_id
-            order by all_journeys.ended_at desc, all_journeys.journey_id desc
+            order by customer_journeys.ended_at desc, customer_journeys.journey_id desc
         ) as candidate_rank
     from responses_in_scope
-    left join all_journeys
+    left join customer_journeys
         on
             not responses_in_scope.is_contact_linked
-            and responses_in_scope.customer_id = all_journeys.customer_id
-            and all_journeys.is_identified
-            and responses_in_scope.responded_at >= all_journeys.ended_at
-            and all_journeys.ended_at >= {{ dbt.dateadd('day', -link_days, 'responses_in_scope.responded_at') }}
+            and responses_in_scope.customer_id = customer_journeys.customer_id
+            and responses_in_scope.responded_at >= customer_journeys.ended_at
+            and customer_journeys.ended_at >= {{ dbt.dateadd('day', -link_days, 'responses_in_scope.responded_at') }}
 ),
 
 linked as (
